@@ -44,5 +44,8 @@ export interface ScoredFace extends DetectedFace {
 /** Reads a file of a model folder, given its path relative to `models/`. */
 export type ModelFileReader = (relativePath: string) => Promise<ArrayBuffer>;
 
-/** TF.js backends the engine can run on, in order of preference when timings tie. */
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/**
+ * TF.js backends the engine can run on. `tensorflow` is the native backend of the optional
+ * `@tensorflow/tfjs-node` package and exists in Node only.
+ */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu' | 'tensorflow';
