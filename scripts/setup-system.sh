@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs outside npm: ffmpeg decodes
-# videos for `scan` and `train`, chromium runs the end-to-end tests, and
+# videos for `scan` and `train`, chromium and firefox-esr run the end-to-end tests, and
 # python3-skimage provides the public-domain face image used to make test videos.
 set -euo pipefail
 
-packages=(ffmpeg chromium python3-skimage fonts-dejavu-core)
+packages=(ffmpeg chromium firefox-esr python3-skimage fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
