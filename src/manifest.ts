@@ -1,0 +1,42 @@
+import { defineManifest } from '@crxjs/vite-plugin';
+import packageJson from '../package.json';
+
+/**
+ * Manifest V3 of the extension. Permissions are the minimum for the features:
+ * `offscreen` hosts the engine (a service worker has no DOM or WebGPU adapter),
+ * `storage` keeps settings and per-tab results, and the http(s) host permission lets
+ * `tabs.captureVisibleTab` read frames of cross-origin videos whose canvas is
+ * tainted. The content script already runs on the same hosts, so that host
+ * permission adds no new install warning.
+ */
+const WEB_PAGES = ['http://*/*', 'https://*/*'];
+
+export default defineManifest({
+  manifest_version: 3,
+  name: 'Deepfake Screener',
+  description: 'Screens faces in web videos for signs of manipulation, entirely on this device.',
+  version: packageJson.version,
+  action: {
+    default_title: 'Deepfake Screener',
+    default_popup: 'src/popup/popup.html',
+  },
+  background: {
+    service_worker: 'src/background/index.ts',
+    type: 'module',
+  },
+  content_scripts: [
+    {
+      matches: WEB_PAGES,
+      js: ['src/content/index.ts'],
+      all_frames: true,
+      match_about_blank: true,
+      run_at: 'document_idle',
+    },
+  ],
+  permissions: ['offscreen', 'storage'],
+  host_permissions: WEB_PAGES,
+  // TF.js WASM compiles its module at run time, which MV3 allows only with 'wasm-unsafe-eval'.
+  content_security_policy: {
+    extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+  },
+});

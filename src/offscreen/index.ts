@@ -1,0 +1,135 @@
+/**
+ * Offscreen document: hosts the engine, analyses one frame at a time and keeps a
+ * `VideoTracker` per video. It can only use `chrome.runtime`, so results go to the
+ * background, which stores them.
+ */
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import browser, { type Runtime } from 'webextension-polyfill';
+import { createEngine, type Engine } from '../engine/engine';
+import type { BackendName } from '../engine/types';
+import {
+  isExtensionMessage,
+  type AnalyzeFrameMessage,
+  type AnalyzeFrameResponse,
+  type EngineStatus,
+  type EngineStatusMessage,
+  type FrameResultMessage,
+} from '../messages';
+import { decodeFrame, isBlackFrame, makeThumbnail } from './frame-decoder';
+import { summarizeCard } from './model-card';
+import { VideoTracker } from './video-tracker';
+
+// The WASM binaries ship inside the extension (see vite.config.ts); TF.js would otherwise fetch them from a CDN.
+setWasmPaths(chrome.runtime.getURL('wasm/'));
+
+let engine: Engine | null = null;
+let engineStart: Promise<void> | null = null;
+let busy = false;
+const trackers = new Map<string, VideoTracker>();
+
+async function readModelFile(relativePath: string): Promise<ArrayBuffer> {
+  const url = chrome.runtime.getURL(`models/${relativePath}`);
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`Model file ${relativePath} is missing from the extension (HTTP ${response.status}); rebuild with npm run build`);
+  }
+  return response.arrayBuffer();
+}
+
+async function reportStatus(status: EngineStatus): Promise<void> {
+  const message: EngineStatusMessage = { type: 'engine-status', target: 'background', status };
+  await browser.runtime.sendMessage(message);
+}
+
+async function startEngine(backends: BackendName[]): Promise<void> {
+  await reportStatus({ state: 'starting', backend: null, timings: [], model: null });
+  try {
+    engine = await createEngine({ readFile: readModelFile, backends: backends.length > 0 ? backends : undefined });
+    await reportStatus({
+      state: 'ready',
+      backend: engine.backend.name,
+      timings: engine.backend.timings,
+      model: summarizeCard(engine.model),
+    });
+  } catch (error) {
+    console.error('offscreen: engine failed to start', error);
+    await reportStatus({
+      state: 'failed',
+      backend: null,
+      timings: [],
+      model: null,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Analyses one frame, or returns `accepted: false` at once while the engine is busy or not ready. */
+async function analyze(message: AnalyzeFrameMessage, sender: Runtime.MessageSender): Promise<AnalyzeFrameResponse> {
+  const tabId = message.tabId ?? sender.tab?.id;
+  if (engine === null || busy || tabId === undefined) return { accepted: false };
+  busy = true;
+  try {
+    return await analyzeWithEngine(engine, message, tabId, message.frameId ?? sender.frameId ?? 0);
+  } finally {
+    busy = false;
+  }
+}
+
+async function analyzeWithEngine(
+  current: Engine,
+  message: AnalyzeFrameMessage,
+  tabId: number,
+  frameId: number,
+): Promise<AnalyzeFrameResponse> {
+  const decoded = await decodeFrame(message.frame.dataUrl, message.crop);
+  if (decoded === null) return { accepted: false };
+  try {
+    const key = `${tabId}:${message.videoId}`;
+    const tracker = trackers.get(key) ?? new VideoTracker();
+    trackers.set(key, tracker);
+
+    const started = performance.now();
+    const black = isBlackFrame(decoded.image);
+    const faces = black ? [] : await current.analyzeFrame(decoded.image);
+    const engineMs = performance.now() - started;
+    const { frameIndex, timeSeconds } = message.frame;
+    const { result, point } = black
+      ? { result: tracker.addBlackFrame(), point: { timeSeconds, fakeProbability: null } }
+      : tracker.addFrame(frameIndex, timeSeconds, faces, current.model !== null);
+
+    const thumbnail = !black && tracker.takeThumbnailTurn(Date.now()) ? await makeThumbnail(decoded.bitmap) : null;
+    const report: FrameResultMessage = {
+      type: 'frame-result',
+      target: 'background',
+      tabId,
+      frameId,
+      videoId: message.videoId,
+      pageUrl: message.pageUrl,
+      result,
+      point,
+      thumbnail,
+      source: message.source ?? 'canvas',
+    };
+    void browser.runtime.sendMessage(report).catch((error: unknown) => console.error('offscreen: result not delivered', error));
+    return { accepted: true, result, faces, engineMs, model: summarizeCard(current.model) };
+  } finally {
+    decoded.close();
+  }
+}
+
+function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined {
+  if (!isExtensionMessage(message) || message.target !== 'offscreen') return undefined;
+  if (message.type === 'start-engine') {
+    engineStart ??= startEngine(message.backends);
+    return Promise.resolve(true);
+  }
+  if (message.type === 'analyze-frame') {
+    return analyze(message, sender).catch((error: unknown) => {
+      console.error(`offscreen: analysing a frame of video ${message.videoId} failed`, error);
+      return { accepted: false };
+    });
+  }
+  return undefined;
+}
+
+browser.runtime.onMessage.addListener(onMessage);

@@ -1,0 +1,50 @@
+import { BAND_LABELS, probabilityBand } from '../engine/bands';
+import { STATUS_LABELS, type ModelCardSummary, type VideoRecord } from '../messages';
+import { ScoreChart } from './ScoreChart';
+
+/** The model's accuracy in one sentence, so a probability never appears without it. */
+function caveat(model: ModelCardSummary): string {
+  const accuracy =
+    model.accuracy === null
+      ? 'its accuracy has not been measured'
+      : `it was ${(model.accuracy * 100).toFixed(1)}% accurate on ${model.testSet ?? 'its test set'}`;
+  return `This is a model's estimate, not proof: ${accuracy}.`;
+}
+
+function Verdict(props: { video: VideoRecord; model: ModelCardSummary | null }) {
+  const { video, model } = props;
+  if (video.status === 'cannot-scan') return <div class="verdict">{video.reason ?? 'The frames of this video cannot be read.'}</div>;
+  if (model === null) {
+    return <div class="verdict untrained">No trained classifier is installed, so no verdict is shown.</div>;
+  }
+  if (video.fakeProbability === null) return null;
+  const band = probabilityBand(video.fakeProbability);
+  return (
+    <div class="verdict">
+      <span class={`probability band-${band}`}>
+        {Math.round(video.fakeProbability * 100)}% · {BAND_LABELS[band]}
+      </span>
+      <div class="caveat">{caveat(model)}</div>
+    </div>
+  );
+}
+
+/** One video of the tab: thumbnail, state, verdict, chart and counts. */
+export function VideoCard(props: { video: VideoRecord; model: ModelCardSummary | null; alertThreshold: number }) {
+  const { video, model, alertThreshold } = props;
+  return (
+    <div class="video" data-video-id={video.videoId} data-status={video.status}>
+      {video.thumbnail ? <img src={video.thumbnail} alt="Video frame" /> : <div class="placeholder" />}
+      <div>
+        <div class="state">{STATUS_LABELS[video.status]}{video.source === 'tab-capture' ? ' (from tab screenshots)' : ''}</div>
+        <Verdict video={video} model={model} />
+        <ScoreChart history={video.history} alertThreshold={alertThreshold} />
+        <div class="meta">
+          <span class="frames">{video.framesAnalysed} frames analysed</span>
+          {' · '}
+          <span class="faces">faces in {video.framesWithFaces} frames, {video.facesInLastFrame} in the latest</span>
+        </div>
+      </div>
+    </div>
+  );
+}
