@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DetectedFace, ModelFileReader, RgbaImage } from '../types';
+import { type MtcnnConfig, resolveMtcnnConfig } from './config';
+import { finalizeCandidates } from './onet';
+import { proposeCandidates } from './pnet';
+import { PNET_CELL_SIZE, computePyramid } from './pyramid';
+import { refineCandidates } from './rnet';
+import { type MtcnnParams, disposeMtcnnParams, loadMtcnnParams } from './weights';
+
+/** A loaded MTCNN face detector (P-Net, R-Net, O-Net) on the active TF.js backend. */
+export interface Mtcnn {
+  /**
+   * Finds faces in an RGBA image. Boxes and landmarks are in image pixels, highest score first.
+   * A box may reach past the image border when a face is cut off by it.
+   */
+  detect(image: RgbaImage, config?: Partial<MtcnnConfig>): Promise<DetectedFace[]>;
+  /** Frees the weight tensors. `detect` rejects afterwards. */
+  dispose(): void;
+}
+
+/** Loads the three networks from `mtcnn/` through `readFile`. */
+export async function createMtcnn(readFile: ModelFileReader): Promise<Mtcnn> {
+  let params: MtcnnParams | null = await loadMtcnnParams(readFile);
+  return {
+    async detect(image: RgbaImage, config?: Partial<MtcnnConfig>): Promise<DetectedFace[]> {
+      if (params === null) {
+        throw new Error('MTCNN: detect was called after dispose. Create a new detector with createMtcnn');
+      }
+      return detectFaces(params, image, resolveMtcnnConfig(config));
+    },
+    dispose(): void {
+      if (params !== null) {
+        disposeMtcnnParams(params);
+        params = null;
+      }
+    },
+  };
+}
+
+async function detectFaces(params: MtcnnParams, image: RgbaImage, config: MtcnnConfig): Promise<DetectedFace[]> {
+  checkImage(image);
+  if (image.width < PNET_CELL_SIZE || image.height < PNET_CELL_SIZE) {
+    return [];
+  }
+  const longSide = Math.max(image.width, image.height);
+  const minFaceSize = config.minFaceSize * Math.max(1, longSide / config.maxInputSize);
+  const levels = computePyramid(image.width, image.height, minFaceSize, config.scaleFactor);
+  const [pnetThreshold, rnetThreshold, onetThreshold] = config.scoreThresholds;
+
+  const input = toNormalizedTensor(image);
+  try {
+    const proposals = await proposeCandidates(input, levels, params.pnet, pnetThreshold);
+    const refined = await refineCandidates(input, proposals, params.rnet, rnetThreshold);
+    return await finalizeCandidates(input, refined, params.onet, onetThreshold);
+  } finally {
+    input.dispose();
+  }
+}
+
+function checkImage(image: RgbaImage): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
+    throw new Error(`MTCNN: image size ${width}x${height} is invalid. Width and height must be non-negative integers`);
+  }
+  if (data.length !== width * height * 4) {
+    throw new Error(
+      `MTCNN: image data has ${data.length} bytes but a ${width}x${height} RGBA image needs ${width * height * 4}. Pass 4 bytes per pixel`,
+    );
+  }
+}
+
+/** Drops alpha and maps bytes to `(value - 127.5) / 128`, the networks' input range, as `[1, H, W, 3]`. */
+function toNormalizedTensor(image: RgbaImage): tf.Tensor4D {
+  const pixels = image.width * image.height;
+  const rgb = new Float32Array(pixels * 3);
+  const { data } = image;
+  for (let i = 0, j = 0; i < pixels * 4; i += 4, j += 3) {
+    rgb[j] = (data[i] - 127.5) * 0.0078125;
+    rgb[j + 1] = (data[i + 1] - 127.5) * 0.0078125;
+    rgb[j + 2] = (data[i + 2] - 127.5) * 0.0078125;
+  }
+  return tf.tensor4d(rgb, [1, image.height, image.width, 3]);
+}
