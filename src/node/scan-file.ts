@@ -5,7 +5,7 @@ import { VideoScore, type Verdict } from '../engine/verdict';
 import { decodeFrames, MediaError, probeMedia, type MediaInfo } from './video';
 
 export interface ScanOptions {
-  /** Sample every Nth frame. Default 5, the step the classifier was designed around. */
+  /** Sample every Nth frame. Default 5, the step used by the MTCNN + AlexNet method (PCSC 2024) that the engine follows. */
   every: number;
   /** Downscale frames so the longer side is at most this many pixels before detection; 0 keeps the source size. */
   maxSide: number;

@@ -3,16 +3,16 @@ import type { BackendReport } from '../engine/backend';
 import type { ModelCard } from '../engine/classifier';
 import type { ScanResult } from './scan-file';
 
-/** One line naming the classifier, its training data and its measured metrics, or saying there is none. */
+/** Formats one line naming the classifier, its training data and its measured metrics, or saying there is none. */
 export function formatModel(card: ModelCard | null): string {
   if (!card) {
     return 'Model: no trained classifier is installed, so no fake probability is reported; faces are still detected.';
   }
-  const datasets = card.datasets.map((dataset) => dataset.name).join(', ');
-  const metrics = flattenMetrics(card.metrics)
-    .map(([name, value]) => `${name} ${value.toFixed(3)}`)
-    .join(', ');
-  return `Model: ${card.name} ${card.version} (${card.loss} loss; trained on ${datasets || 'unstated data'}${metrics ? `; ${metrics}` : ''})`;
+  const datasets = card.datasets.map((dataset) => dataset.name).join(', ') || 'unstated data';
+  const metrics = card.metrics
+    ? `; ${card.metrics.split} AUC ${card.metrics.auc.toFixed(3)}, accuracy ${(card.metrics.accuracy * 100).toFixed(1)} % on ${card.metrics.faces} faces`
+    : '; no measured metrics';
+  return `Model: ${card.name} ${card.version} (${card.loss} loss, trained on ${datasets}${metrics})`;
 }
 
 export function formatBackend(report: BackendReport): string {
@@ -20,7 +20,7 @@ export function formatBackend(report: BackendReport): string {
   return `Backend: ${report.name} (start-up probe: ${timings})`;
 }
 
-/** A fixed-width table with one row per file. */
+/** Formats a fixed-width table with one row per file. */
 export function formatTable(results: ScanResult[], classifierLoaded: boolean): string {
   const header = ['File', 'Frames', 'With faces', 'Faces', 'Fake probability', 'Assessment'];
   const rows = results.map((result) => formatRow(result, classifierLoaded));
@@ -43,18 +43,4 @@ function formatRow(result: ScanResult, classifierLoaded: boolean): string[] {
     return [result.file, ...counts, '-', 'faces found; no classifier'];
   }
   return [result.file, ...counts, `${(probability * 100).toFixed(1)} %`, BAND_LABELS[probabilityBand(probability)]];
-}
-
-/** Picks the numeric metrics out of a card's metrics object, naming nested ones with dots. */
-function flattenMetrics(metrics: unknown, prefix = ''): [string, number][] {
-  if (typeof metrics !== 'object' || metrics === null) {
-    return [];
-  }
-  return Object.entries(metrics).flatMap(([key, value]): [string, number][] => {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      return [[name, value]];
-    }
-    return flattenMetrics(value, name);
-  });
 }

@@ -13,16 +13,16 @@ export class MediaError extends Error {
   }
 }
 
-/** What ffprobe reports about a file's first video stream. */
+/** Properties of a file's first video stream, as ffprobe reports them. */
 export interface MediaInfo {
   kind: 'video' | 'image';
   codec: string;
   width: number;
   height: number;
-  /** Average frames per second, or null when the container does not say (still images). */
+  /** Average frames per second, or null when the container omits it (still images). */
   fps: number | null;
   durationSeconds: number | null;
-  /** Frame count from the container, or null when it does not say. */
+  /** Frame count from the container, or null when the container omits it. */
   frameCount: number | null;
 }
 
