@@ -1,20 +1,9 @@
 import { assignSplits, type SplitFractions, type SplitName } from './split';
+import type { FaceDataset } from '../train-loop';
 import type { PreparedItem } from './prepare-faces';
 
-/**
- * Faces ready for training, the shape `trainClassifier` takes: `images` contains `count` grey
- * faces of 128x128 (0..255) back to back, and the other arrays have one entry per face.
- */
-export interface FaceDataset {
-  images: Uint8Array;
-  /** 1 = fake, 0 = real. */
-  labels: Uint8Array;
-  count: number;
-  /** Source video (or image) of each face; video-level metrics average over it. */
-  videoIds: string[];
-  /** Manipulation method of each face, `real` for reals. */
-  methods: string[];
-}
+/** Faces ready for training, in the shape `trainClassifier` takes. */
+export type { FaceDataset } from '../train-loop';
 
 /** The three splits and which videos went where. */
 export interface SplitDatasets {

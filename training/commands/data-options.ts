@@ -1,0 +1,42 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_FACE_CACHE_DIR } from '../data/face-cache';
+import { DEFAULT_EXTRACTION_SETTINGS, type CropMode } from '../data/face-extractor';
+import { DEFAULT_SPLIT_FRACTIONS, type SplitFractions } from '../data/split';
+import { collect, integerAtLeast, parseList, parseSplitFractions } from './option-parsers';
+
+/** Dataset and split options shared by `fit`, `evaluate` and `compare`. */
+export interface DataOptions {
+  data: string[];
+  every: number;
+  minFace: number;
+  maxFrames: number;
+  cropMode: CropMode;
+  cacheDir: string;
+  ffppCompression?: string[];
+  split: SplitFractions;
+  seed: number;
+}
+
+export const DEFAULT_SEED = 1;
+
+/** Adds the dataset, face extraction and split options to a command. */
+export function addDataOptions(command: Command): Command {
+  return command
+    .requiredOption('--data <dir>', 'dataset folder (FaceForensics++, Celeb-DF v2, DFDC or real/ + fake/); repeat to combine datasets', collect)
+    .option('--every <n>', 'decode every Nth video frame', integerAtLeast(1), DEFAULT_EXTRACTION_SETTINGS.everyNthFrame)
+    .option('--min-face <px>', 'smallest face side the detector looks for, in source pixels', integerAtLeast(12), DEFAULT_EXTRACTION_SETTINGS.minFaceSize)
+    .option('--max-frames <n>', 'decoded frames per video at most (0 = the whole video)', integerAtLeast(0), DEFAULT_EXTRACTION_SETTINGS.maxFramesPerVideo)
+    .addOption(
+      new Option('--crop-mode <mode>', 'for image datasets: "detect" finds and aligns the face in each image, "whole" takes each image as an already cut face')
+        .choices(['detect', 'whole'])
+        .default(DEFAULT_EXTRACTION_SETTINGS.cropMode),
+    )
+    .option('--cache-dir <dir>', 'folder of the face-crop cache', DEFAULT_FACE_CACHE_DIR)
+    .option('--ffpp-compression <list>', 'FaceForensics++ compression folders to read, comma-separated (c0,c23,c40,raw); default every one present', parseList)
+    .addOption(
+      new Option('--split <train,validation,test>', 'split proportions by identity group, in percent or fractions')
+        .argParser(parseSplitFractions)
+        .default(DEFAULT_SPLIT_FRACTIONS, '70,15,15'),
+    )
+    .option('--seed <n>', 'seed of the split, weight initialisation, shuffling and augmentation', integerAtLeast(0), DEFAULT_SEED);
+}

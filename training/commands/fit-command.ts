@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import type { LossName } from '../../src/engine/classifier';
+import { activateTrainingBackend } from '../training-backend';
+import { addDataOptions, type DataOptions } from './data-options';
+import { loadFaces, splitFaces } from './load-faces';
+import { addTrainOptions, type TrainFlags } from './train-options';
+import { trainAndExport } from './train-and-export';
+
+/** Options of `train fit`. */
+type FitFlags = DataOptions & TrainFlags & { out: string };
+
+/** Builds `train fit`: train one loss, evaluate on the test split, calibrate and export. */
+export function createFitCommand(): Command {
+  const command = new Command('fit').description('train the classifier with one loss, evaluate it on the test split, calibrate it and export it with a model card');
+  addDataOptions(command);
+  addTrainOptions(command, { withLoss: true });
+  command.option('--out <dir>', 'folder the model (model.json, weights, card.json) and its report/ are written to', 'models/classifier');
+  command.action(async (flags: FitFlags) => {
+    const backend = await activateTrainingBackend(flags.backend);
+    console.error(`train: TF.js backend ${backend}`);
+    const loaded = await loadFaces(flags);
+    const splits = splitFaces(loaded, flags);
+    await trainAndExport(flags.loss as LossName, splits, loaded, flags, flags, path.resolve(flags.out));
+  });
+  return command;
+}
