@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` that the training kernels use. */
+export interface WasmBackendInternals extends tf.KernelBackend {
+  disposeData(dataId: object): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  /** A view on the WASM heap; invalid after any later allocation may grow the heap. */
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+export const WASM_BACKEND_NAME = 'wasm';
+
+/** Runs a kernel of the WASM backend directly, outside the gradient tape. */
+export function runWasmKernel(
+  kernelName: string,
+  backend: WasmBackendInternals,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, unknown>,
+): TensorInfo {
+  const kernel = tf.getKernel(kernelName, WASM_BACKEND_NAME);
+  if (!kernel) {
+    throw new Error(`WASM training kernels: the backend has no ${kernelName} kernel; this tfjs-backend-wasm version is not supported`);
+  }
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+}
+
+/** Returns a float32 view of a tensor on the WASM heap, or throws for other dtypes. */
+export function float32FromHeap(backend: WasmBackendInternals, info: TensorInfo, component: string): Float32Array {
+  const values = backend.typedArrayFromHeap(info);
+  if (!(values instanceof Float32Array)) {
+    throw new Error(`${component} (wasm): dtype ${info.dtype} is not supported; only float32 tensors can be trained`);
+  }
+  return values;
+}
