@@ -115,6 +115,15 @@ describe('validateModel', () => {
     });
   }
 
+  it('accepts a card with null metrics', async () => {
+    const files = copyFiles(good);
+    writeJson(files, 'card.json', validCard({ metrics: null }));
+
+    const validated = await validateModel(files, { loadClassifier: loadLayersClassifier });
+
+    expect(validated.card.metrics).toBeNull();
+  });
+
   const badCards: [string, Record<string, unknown>][] = [
     ['an unknown loss', { loss: 'hinge' }],
     ['a 64-pixel input', { input: { width: 64, height: 64, channels: 1 } }],

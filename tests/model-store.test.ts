@@ -61,7 +61,7 @@ describe('ModelStore', () => {
     expect(listed?.version).toBe('1.0.0');
     expect(listed?.loss).toBe('bce');
     expect(listed?.datasets).toEqual(['synthetic']);
-    expect(listed?.metrics['validation.auc']).toBe(0.5);
+    expect(listed?.metrics.auc).toBe(0.5);
     expect(listed?.sizeBytes).toBeGreaterThan(1000);
     expect(listed?.importedAt).not.toBeNull();
     expect(models.find((model) => model.bundled)?.active).toBe(false);

@@ -18,8 +18,8 @@ export interface CheckedCard {
   /** Training data sets, each an object with at least a `name`. */
   datasets: { name: string }[];
   split: Record<string, unknown>;
-  /** Metrics measured on the held-out split, as the training CLI wrote them. */
-  metrics: Record<string, unknown>;
+  /** Metrics measured on the held-out split, as the training CLI wrote them; null when not measured. */
+  metrics: Record<string, unknown> | null;
   input: { width: number; height: number; channels: number };
   calibration: Record<string, unknown> | null;
   engineVersion: string;
@@ -52,7 +52,7 @@ export function checkModelCard(value: unknown): CheckedCard {
     throw invalid('card.json field "datasets" must be an array of objects with a "name"');
   }
   const split = requireRecord(value, 'split');
-  const metrics = requireRecord(value, 'metrics');
+  const metrics = value.metrics === null ? null : requireRecord(value, 'metrics');
   const input = checkInput(value.input);
   const calibration = checkCalibration(value.calibration);
   const engineVersion = requireString(value, 'engineVersion');
@@ -123,7 +123,7 @@ function requireString(record: Record<string, unknown>, key: string): string {
 function requireRecord(record: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = record[key];
   if (!isRecord(value)) {
-    throw invalid(`card.json field "${key}" is missing or not an object`);
+    throw invalid(`card.json field "${key}" is missing or not an object${key === 'metrics' ? ' (null when not measured)' : ''}`);
   }
   return value;
 }

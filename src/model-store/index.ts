@@ -18,3 +18,4 @@ export {
   type ImportOptions,
   type ModelStoreOptions,
 } from './model-store';
+export { ACTIVE_MODEL_KEY, type ActiveModelNotice } from './active-model-notice';

@@ -1,0 +1,25 @@
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { useBackend } from '../engine/backend';
+import { loadClassifier } from '../engine/classifier';
+import type { ModelFileReader } from '../engine/types';
+import { ModelStore } from '../model-store/model-store';
+
+/** Reads a file of the extension's bundled `models/` folder. */
+export const readBundledModelFile: ModelFileReader = async (relativePath) => {
+  const response = await fetch(chrome.runtime.getURL(`models/${relativePath}`));
+  if (!response.ok) {
+    throw new Error(`Model file ${relativePath} is missing from the extension (HTTP ${response.status}); rebuild the extension.`);
+  }
+  return response.arrayBuffer();
+};
+
+/**
+ * Opens the model store of an extension page. Validation runs the model on the WASM backend,
+ * which every browser the extension supports has; the engine picks its own backend later.
+ */
+export async function openExtensionStore(): Promise<ModelStore> {
+  // The WASM binaries ship inside the extension; TF.js would otherwise fetch them from a CDN.
+  setWasmPaths(chrome.runtime.getURL('wasm/'));
+  await useBackend('wasm');
+  return ModelStore.open({ readBundledFile: readBundledModelFile, loadClassifier });
+}
