@@ -50,7 +50,7 @@ function button(container: Element, label: string): HTMLButtonElement {
 /** Puts files into the page's file input as a user's selection would, then submits the form. */
 function selectAndImport(files: ModelFiles): void {
   const input = document.querySelector<HTMLInputElement>('input[type=file]') as HTMLInputElement;
-  const selection = [...files].map(([name, bytes]) => new File([bytes], name));
+  const selection = [...files].map(([name, bytes]) => new File([bytes.slice().buffer as ArrayBuffer], name));
   Object.defineProperty(input, 'files', { value: selection, configurable: true });
   button(document.body, 'Import and activate').click();
 }
