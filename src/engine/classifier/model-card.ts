@@ -1,0 +1,59 @@
+import type { LossName } from './loss-name';
+
+/** One dataset a classifier was trained or evaluated on. */
+export interface ModelCardDataset {
+  /** Dataset name, such as `DFDC face crops`. */
+  name: string;
+  /** Where the data came from, as a path relative to the repository or a URL. */
+  source: string;
+  /** Faces per split. */
+  faces: { train: number; validation: number; test?: number };
+  /** Manipulation methods among the fakes, such as `DFDC`. */
+  methods: string[];
+}
+
+/** How the faces were divided between training and validation. */
+export interface ModelCardSplit {
+  /** Unit kept on one side of the split, such as `source group` or `identity`. */
+  unit: string;
+  validationFraction: number;
+  testFraction?: number;
+  seed: number;
+}
+
+/** Metrics measured on the held-out validation split. */
+export interface ModelCardMetrics {
+  /** Split the metrics were measured on. */
+  split: 'validation' | 'test';
+  /** ROC AUC of the calibrated fake probability per face. */
+  auc: number;
+  /** Accuracy at probability threshold 0.5. */
+  accuracy: number;
+  /** Binary cross-entropy of the calibrated probabilities. */
+  logLoss: number;
+  /** Expected calibration error (10 equal-width bins) of the calibrated probabilities. */
+  ece?: number;
+  faces: number;
+  bestEpoch: number;
+  epochs: number;
+}
+
+/** Description of a trained classifier, stored as `card.json` beside its weights. */
+export interface ModelCard {
+  name: string;
+  version: string;
+  loss: LossName;
+  /** ISO 8601 time of export. */
+  createdAt: string;
+  datasets: ModelCardDataset[];
+  split: ModelCardSplit;
+  metrics: ModelCardMetrics | null;
+  input: { width: 128; height: 128; channels: 1; range: '0..1 grey, aligned face' };
+  /** Temperature T applied to the logit of the model's probability: p' = sigmoid(logit(p) / T). */
+  calibration: { method: 'temperature'; temperature: number } | null;
+  /** `ENGINE_VERSION` of the pre-processing the model was trained with. */
+  engineVersion: string;
+  /** False for untrained placeholder weights; the engine refuses to score with those. */
+  trained: boolean;
+  notes?: string;
+}
