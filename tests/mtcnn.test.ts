@@ -132,6 +132,14 @@ describe('MTCNN resource use', () => {
     await expect(mtcnn.detect(astronaut, { scaleFactor: 1 })).rejects.toThrow(/scaleFactor 1 is invalid/);
   });
 
+  it('frees all weights on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const detector = await createMtcnn(readModelFile);
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    detector.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects detect after dispose', async () => {
     const detector = await createMtcnn(readModelFile);
     const before = tf.memory().numTensors;

@@ -28,11 +28,7 @@ export function dense(input: tf.Tensor2D, layer: DenseParams): tf.Tensor2D {
   }) as tf.Tensor2D;
 }
 
-/** Returns the face probability `[..., 1]` from two-class logits `[..., 2]` (no face, face). */
-export function faceProbability<T extends tf.Tensor>(logits: T): T {
-  const lastAxis = logits.rank - 1;
-  const probabilities = tf.softmax(logits, lastAxis);
-  const begin = new Array<number>(logits.rank).fill(0);
-  begin[lastAxis] = 1;
-  return tf.slice(probabilities, begin, [...logits.shape.slice(0, lastAxis), 1]) as T;
+/** Converts face log-odds to a probability. */
+export function toProbability(logOdds: number): number {
+  return 1 / (1 + Math.exp(-logOdds));
 }

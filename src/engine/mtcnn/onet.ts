@@ -2,17 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { DetectedFace, Landmarks, Point } from '../types';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
 import { cropCandidates } from './crop';
-import { convolve, dense, faceProbability } from './layers';
+import { convolve, dense, toProbability } from './layers';
 import type { ONetParams } from './weights';
 
 /** O-Net input side in pixels. */
 export const ONET_INPUT_SIZE = 48;
 /** Overlap (intersection over the smaller box) above which O-Net faces are merged (original MTCNN value). */
 const ONET_OVERLAP_THRESHOLD = 0.7;
-/** Values per candidate in the read-back: probability, four regression offsets, five x then five y. */
+/** Values per candidate in the read-back: face log-odds, four regression offsets, five x then five y. */
 const ONET_VALUES = 15;
 
-/** Runs O-Net on crops `[N, 48, 48, 3]` and returns `[N, 15]`: probability, box regression, landmarks. */
+/** Runs O-Net on crops `[N, 48, 48, 3]` and returns `[N, 15]`: face log-odds, box regression, landmarks. */
 export function runONet(crops: tf.Tensor4D, params: ONetParams): tf.Tensor2D {
   return tf.tidy(() => {
     let features = convolve(crops, params.conv1);
@@ -23,11 +23,7 @@ export function runONet(crops: tf.Tensor4D, params: ONetParams): tf.Tensor2D {
     features = tf.maxPool(features, 2, 2, 'same');
     features = convolve(features, params.conv4);
     const flat = tf.reshape(features, [features.shape[0], -1]) as tf.Tensor2D;
-    const hidden = dense(flat, params.fc1);
-    const probability = faceProbability(dense(hidden, params.score));
-    const regression = dense(hidden, params.regression);
-    const landmarks = dense(hidden, params.landmarks);
-    return tf.concat([probability, regression, landmarks], 1);
+    return dense(dense(flat, params.fc1), params.head);
   });
 }
 
@@ -60,7 +56,7 @@ export async function finalizeCandidates(
   const passed: ScoredLandmarks[] = [];
   candidates.forEach((candidate, i) => {
     const base = i * ONET_VALUES;
-    const score = values[base];
+    const score = toProbability(values[base]);
     if (score < scoreThreshold) {
       return;
     }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
-import { convolve, faceProbability } from './layers';
+import { convolve, toProbability } from './layers';
 import { PNET_CELL_SIZE, PNET_CELL_STRIDE, type PyramidLevel } from './pyramid';
 import type { PNetParams } from './weights';
 
-/** Values per P-Net output cell in the read-back: face probability and four regression offsets. */
+/** Values per P-Net output cell in the read-back: face log-odds and four regression offsets. */
 const PNET_CELL_VALUES = 5;
 /** IoU above which P-Net candidates of one pyramid level are merged (original MTCNN value). */
 const LEVEL_IOU_THRESHOLD = 0.5;
@@ -13,7 +13,7 @@ const CROSS_LEVEL_IOU_THRESHOLD = 0.7;
 
 /**
  * Runs the fully convolutional P-Net on a normalized image `[1, h, w, 3]` and returns
- * `[1, h', w', 5]`: face probability and box regression per 12x12 window at stride 2.
+ * `[1, h', w', 5]`: face log-odds and box regression per 12x12 window at stride 2.
  */
 export function runPNet(input: tf.Tensor4D, params: PNetParams): tf.Tensor4D {
   return tf.tidy(() => {
@@ -21,9 +21,7 @@ export function runPNet(input: tf.Tensor4D, params: PNetParams): tf.Tensor4D {
     features = tf.maxPool(features, 2, 2, 'same');
     features = convolve(features, params.conv2);
     features = convolve(features, params.conv3);
-    const probability = faceProbability(convolve(features, params.score));
-    const regression = convolve(features, params.regression);
-    return tf.concat([probability, regression], 3);
+    return convolve(features, params.head);
   });
 }
 
@@ -78,7 +76,7 @@ function readLevelCandidates(
   for (let row = 0; row < level.outputHeight; row++) {
     for (let column = 0; column < level.outputWidth; column++) {
       const index = offset + (row * level.outputWidth + column) * PNET_CELL_VALUES;
-      const score = values[index];
+      const score = toProbability(values[index]);
       if (score < scoreThreshold) {
         continue;
       }

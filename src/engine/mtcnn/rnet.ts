@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
 import { cropCandidates } from './crop';
-import { convolve, dense, faceProbability } from './layers';
+import { convolve, dense, toProbability } from './layers';
 import type { RNetParams } from './weights';
 
 /** R-Net input side in pixels. */
 export const RNET_INPUT_SIZE = 24;
 /** IoU above which R-Net candidates are merged (original MTCNN value). */
 const RNET_IOU_THRESHOLD = 0.7;
-/** Values per candidate in the read-back: face probability and four regression offsets. */
+/** Values per candidate in the read-back: face log-odds and four regression offsets. */
 const RNET_VALUES = 5;
 
-/** Runs R-Net on crops `[N, 24, 24, 3]` and returns `[N, 5]`: face probability and box regression. */
+/** Runs R-Net on crops `[N, 24, 24, 3]` and returns `[N, 5]`: face log-odds and box regression. */
 export function runRNet(crops: tf.Tensor4D, params: RNetParams): tf.Tensor2D {
   return tf.tidy(() => {
     let features = convolve(crops, params.conv1);
@@ -20,10 +20,7 @@ export function runRNet(crops: tf.Tensor4D, params: RNetParams): tf.Tensor2D {
     features = tf.maxPool(features, 3, 2, 'valid');
     features = convolve(features, params.conv3);
     const flat = tf.reshape(features, [features.shape[0], -1]) as tf.Tensor2D;
-    const hidden = dense(flat, params.fc1);
-    const probability = faceProbability(dense(hidden, params.score));
-    const regression = dense(hidden, params.regression);
-    return tf.concat([probability, regression], 1);
+    return dense(dense(flat, params.fc1), params.head);
   });
 }
 
@@ -51,7 +48,7 @@ export async function refineCandidates(
   const passed: Candidate[] = [];
   candidates.forEach((candidate, i) => {
     const base = i * RNET_VALUES;
-    const score = values[base];
+    const score = toProbability(values[base]);
     if (score < scoreThreshold) {
       return;
     }

@@ -22,10 +22,11 @@ export interface PNetParams {
   conv1: ConvParams;
   conv2: ConvParams;
   conv3: ConvParams;
-  /** 1x1 convolution to 2 logits (no face, face). */
-  score: ConvParams;
-  /** 1x1 convolution to the box regression `[dx1, dy1, dx2, dy2]`. */
-  regression: ConvParams;
+  /**
+   * 1x1 convolution to 5 channels: face log-odds, then the box regression `[dx1, dy1, dx2, dy2]`.
+   * It merges the original two-logit classifier and the regression layer (see `mergeHeads`).
+   */
+  head: ConvParams;
 }
 
 export interface RNetParams {
@@ -33,8 +34,8 @@ export interface RNetParams {
   conv2: ConvParams;
   conv3: ConvParams;
   fc1: DenseParams;
-  score: DenseParams;
-  regression: DenseParams;
+  /** Dense layer to 5 outputs: face log-odds, then the box regression. */
+  head: DenseParams;
 }
 
 export interface ONetParams {
@@ -43,10 +44,11 @@ export interface ONetParams {
   conv3: ConvParams;
   conv4: ConvParams;
   fc1: DenseParams;
-  score: DenseParams;
-  regression: DenseParams;
-  /** Dense layer to the ten landmark outputs `[x0..x4, y0..y4]`, relative to the box. */
-  landmarks: DenseParams;
+  /**
+   * Dense layer to 15 outputs: face log-odds, the box regression, then the landmarks
+   * `[x0..x4, y0..y4]` as fractions of the box size.
+   */
+  head: DenseParams;
 }
 
 export interface MtcnnParams {
@@ -86,16 +88,14 @@ export async function loadMtcnnParams(readFile: ModelFileReader): Promise<MtcnnP
           conv1: readConv(named, 'pnet/conv1', 'pnet/prelu1_alpha'),
           conv2: readConv(named, 'pnet/conv2', 'pnet/prelu2_alpha'),
           conv3: readConv(named, 'pnet/conv3', 'pnet/prelu3_alpha'),
-          score: readConv(named, 'pnet/conv4_1'),
-          regression: readConv(named, 'pnet/conv4_2'),
+          head: mergeConvHeads(readConv(named, 'pnet/conv4_1'), readConv(named, 'pnet/conv4_2')),
         },
         rnet: {
           conv1: readConv(named, 'rnet/conv1', 'rnet/prelu1_alpha'),
           conv2: readConv(named, 'rnet/conv2', 'rnet/prelu2_alpha'),
           conv3: readConv(named, 'rnet/conv3', 'rnet/prelu3_alpha'),
           fc1: readFlattenDense(named, 'rnet/fc1', 'rnet/prelu4_alpha', [3, 3, 64]),
-          score: readDense(named, 'rnet/fc2_1'),
-          regression: readDense(named, 'rnet/fc2_2'),
+          head: mergeHeads([readDense(named, 'rnet/fc2_1'), readDense(named, 'rnet/fc2_2')]),
         },
         onet: {
           conv1: readConv(named, 'onet/conv1', 'onet/prelu1_alpha'),
@@ -103,9 +103,11 @@ export async function loadMtcnnParams(readFile: ModelFileReader): Promise<MtcnnP
           conv3: readConv(named, 'onet/conv3', 'onet/prelu3_alpha'),
           conv4: readConv(named, 'onet/conv4', 'onet/prelu4_alpha'),
           fc1: readFlattenDense(named, 'onet/fc1', 'onet/prelu5_alpha', [3, 3, 128]),
-          score: readDense(named, 'onet/fc2_1'),
-          regression: readDense(named, 'onet/fc2_2'),
-          landmarks: readDense(named, 'onet/fc2_3'),
+          head: mergeHeads([
+            readDense(named, 'onet/fc2_1'),
+            readDense(named, 'onet/fc2_2'),
+            readDense(named, 'onet/fc2_3'),
+          ]),
         },
       };
     });
@@ -169,6 +171,37 @@ function readDense(named: tf.NamedTensorMap, prefix: string, alphaName?: string)
     bias: tf.keep(requireTensor(named, `${prefix}/bias`).clone() as tf.Tensor1D),
     alpha: alphaName === undefined ? undefined : tf.keep(requireTensor(named, alphaName).clone() as tf.Tensor1D),
   };
+}
+
+/**
+ * Joins a two-logit classifier `(no face, face)` and the other output layers into one dense
+ * layer. Softmax over two logits gives `P(face) = sigmoid(face - noFace)`, so the classifier
+ * becomes one output, the log-odds, with weights `w[:, 1] - w[:, 0]`. One layer instead of three
+ * and no softmax saves backend ops, and the threshold test becomes a comparison on the CPU.
+ */
+function mergeHeads(layers: DenseParams[]): DenseParams {
+  const [classifier, ...others] = layers;
+  const [noFaceWeights, faceWeights] = tf.split(classifier.weights, 2, 1);
+  const [noFaceBias, faceBias] = tf.split(classifier.bias, 2);
+  const merged: DenseParams = {
+    weights: tf.keep(tf.concat([tf.sub(faceWeights, noFaceWeights), ...others.map((layer) => layer.weights)], 1) as tf.Tensor2D),
+    bias: tf.keep(tf.concat([tf.sub(faceBias, noFaceBias), ...others.map((layer) => layer.bias)]) as tf.Tensor1D),
+  };
+  tf.dispose(layers.flatMap((layer) => [layer.weights, layer.bias]));
+  return merged;
+}
+
+/** Merges P-Net's 1x1 convolution heads like `mergeHeads`, treating each 1x1 kernel as a dense layer. */
+function mergeConvHeads(classifier: ConvParams, regression: ConvParams): ConvParams {
+  const asDense = (layer: ConvParams): DenseParams => ({
+    weights: tf.reshape(layer.filter, [layer.filter.shape[2], layer.filter.shape[3]]),
+    bias: layer.bias,
+  });
+  const merged = mergeHeads([asDense(classifier), asDense(regression)]);
+  const [inputs, outputs] = merged.weights.shape;
+  const filter = tf.keep(tf.reshape(merged.weights, [1, 1, inputs, outputs]) as tf.Tensor4D);
+  tf.dispose([classifier.filter, regression.filter, merged.weights]);
+  return { filter, bias: merged.bias };
 }
 
 /**
