@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelCard } from '../src/engine/classifier';
-import { loadClassifierFromFolder } from '../training/commands/predict-faces';
+import { loadClassifierFromFolder, predictFaces } from '../training/commands/predict-faces';
 import { writeSyntheticFaceSet } from './fixtures/datasets/synthetic-faces';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,6 +85,20 @@ describe('train fit', () => {
     expect(scores).toHaveLength(2);
     expect(scores[0]).toBeGreaterThanOrEqual(0);
     expect(scores[0]).toBeLessThanOrEqual(1);
+  });
+
+  it('predicts batches without leaking tensors', async () => {
+    await tf.setBackend('wasm');
+    const classifier = await loadClassifierFromFolder(path.join(work, 'model'));
+    // 300 faces span two prediction batches of 256.
+    const count = 300;
+    const dataset = { images: new Uint8Array(count * 128 * 128).map((_, i) => i % 251), labels: new Uint8Array(count), count, videoIds: new Array<string>(count).fill('v'), methods: new Array<string>(count).fill('real') };
+    const before = tf.memory().numTensors;
+    const scores = await predictFaces(classifier, dataset);
+    expect(tf.memory().numTensors).toBe(before);
+    classifier.dispose();
+    expect(scores).toHaveLength(count);
+    expect(scores.every((score) => score >= 0 && score <= 1)).toBe(true);
   });
 
   it('rejects a folder in no known layout', () => {
