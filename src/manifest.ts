@@ -4,10 +4,12 @@ import packageJson from '../package.json';
 /**
  * Manifest V3 of the extension. Permissions are the minimum for the features:
  * `offscreen` hosts the engine (a service worker has no DOM or WebGPU adapter),
- * `storage` keeps settings and per-tab results, and the http(s) host permission lets
- * `tabs.captureVisibleTab` read frames of cross-origin videos whose canvas is
- * tainted. The content script already runs on the same hosts, so that host
- * permission adds no new install warning.
+ * `storage` keeps settings and per-tab results, and the `<all_urls>` host permission
+ * lets `tabs.captureVisibleTab` read frames of cross-origin videos whose canvas is
+ * tainted: Chrome 156 rejects that call with narrower host patterns unless
+ * `activeTab` was granted by a click on the toolbar icon. The content script
+ * already runs on every http(s) page, so the install warning ("read and change all
+ * your data on all websites") is the same either way.
  */
 const WEB_PAGES = ['http://*/*', 'https://*/*'];
 
@@ -34,7 +36,7 @@ export default defineManifest({
     },
   ],
   permissions: ['offscreen', 'storage'],
-  host_permissions: WEB_PAGES,
+  host_permissions: ['<all_urls>'],
   // TF.js WASM compiles its module at run time, which MV3 allows only with 'wasm-unsafe-eval'.
   content_security_policy: {
     extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",

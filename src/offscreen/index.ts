@@ -3,6 +3,7 @@
  * `VideoTracker` per video. It can only use `chrome.runtime`, so results go to the
  * background, which stores them.
  */
+import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { createEngine, type Engine } from '../engine/engine';
@@ -21,6 +22,9 @@ import { VideoTracker } from './video-tracker';
 
 // The WASM binaries ship inside the extension (see vite.config.ts); TF.js would otherwise fetch them from a CDN.
 setWasmPaths(chrome.runtime.getURL('wasm/'));
+// NOTE: the threaded WASM build starts its workers from blob: scripts, which the MV3
+// extension CSP forbids (script-src may only name 'self'), so the engine runs single-threaded SIMD.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 let engine: Engine | null = null;
 let engineStart: Promise<void> | null = null;

@@ -155,17 +155,25 @@ function collectText(node: DomNode): string {
 }
 
 /**
- * URLs Chrome requested, from its network log, other than 127.0.0.1 and the
- * extension's own files. Chrome writes the log completely only when it exits.
+ * URLs that a page or the extension requested, from Chrome's network log, other
+ * than 127.0.0.1, the extension's own files and data URLs. Requests Chromium makes
+ * for itself (component and extension updates, account checks) carry the initiator
+ * "not an origin" and are left out, because no page or extension code caused them.
+ * Chrome writes the log completely only when it exits.
  */
 export function externalRequests(netLogPath: string): string[] {
-  const log = JSON.parse(readFileSync(netLogPath, 'utf8')) as { events: { params?: { url?: string } }[] };
+  const log = JSON.parse(readFileSync(netLogPath, 'utf8')) as {
+    constants: { logEventTypes: Record<string, number> };
+    events: { type: number; params?: { url?: string; initiator?: string } }[];
+  };
+  const startJob = log.constants.logEventTypes.URL_REQUEST_START_JOB;
   const urls = new Set<string>();
   for (const event of log.events) {
+    if (event.type !== startJob) continue;
     const url = event.params?.url;
-    if (typeof url !== 'string') continue;
+    if (typeof url !== 'string' || event.params?.initiator === 'not an origin') continue;
     if (/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(url) || url.startsWith('chrome-extension:') || url.startsWith('data:')) continue;
-    urls.add(url);
+    urls.add(`${url} (from ${event.params?.initiator ?? 'unknown initiator'})`);
   }
   return [...urls];
 }

@@ -1,0 +1,45 @@
+import type { Page } from 'playwright-core';
+
+/** One video as the popup lists it. */
+export interface PopupVideo {
+  status: string;
+  text: string;
+  framesAnalysed: number;
+  framesWithFaces: number;
+}
+
+/** Reads the popup's engine line and video cards. */
+export async function readPopup(popup: Page): Promise<{ engine: string; notices: string[]; videos: PopupVideo[] }> {
+  return popup.evaluate(() => {
+    const number = (text: string | null | undefined, pattern: RegExp): number => Number(pattern.exec(text ?? '')?.[1] ?? Number.NaN);
+    const videos = [...document.querySelectorAll<HTMLElement>('.video')].map((card) => ({
+      status: card.dataset.status ?? '',
+      text: card.innerText,
+      framesAnalysed: number(card.querySelector('.frames')?.textContent, /(\d+) frames analysed/),
+      framesWithFaces: number(card.querySelector('.faces')?.textContent, /faces in (\d+) frames/),
+    }));
+    return {
+      engine: document.querySelector('.engine')?.textContent ?? '',
+      notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
+      videos,
+    };
+  });
+}
+
+/** Polls the popup until `predicate` holds, or fails with the last popup state. */
+export async function waitForPopup(
+  popup: Page,
+  predicate: (state: Awaited<ReturnType<typeof readPopup>>) => boolean,
+  timeoutMs: number,
+): Promise<Awaited<ReturnType<typeof readPopup>>> {
+  const deadline = Date.now() + timeoutMs;
+  let state = await readPopup(popup);
+  while (!predicate(state)) {
+    if (Date.now() > deadline) {
+      throw new Error(`e2e: popup did not reach the expected state within ${timeoutMs} ms; last state: ${JSON.stringify(state)}`);
+    }
+    await popup.waitForTimeout(250);
+    state = await readPopup(popup);
+  }
+  return state;
+}
