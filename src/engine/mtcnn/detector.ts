@@ -4,6 +4,7 @@ import { type MtcnnConfig, resolveMtcnnConfig } from './config';
 import { finalizeCandidates } from './onet';
 import { proposeCandidates } from './pnet';
 import { PNET_CELL_SIZE, computePyramid } from './pyramid';
+import type { RgbFloatImage } from './resize';
 import { refineCandidates } from './rnet';
 import { type MtcnnParams, disposeMtcnnParams, loadMtcnnParams } from './weights';
 
@@ -47,9 +48,10 @@ async function detectFaces(params: MtcnnParams, image: RgbaImage, config: MtcnnC
   const levels = computePyramid(image.width, image.height, minFaceSize, config.scaleFactor);
   const [pnetThreshold, rnetThreshold, onetThreshold] = config.scoreThresholds;
 
-  const input = toNormalizedTensor(image);
+  const rgb = toNormalizedRgb(image);
+  const input = tf.tensor4d(rgb.data, [1, rgb.height, rgb.width, 3]);
   try {
-    const proposals = await proposeCandidates(input, levels, params.pnet, pnetThreshold);
+    const proposals = await proposeCandidates(rgb, levels, params.pnet, pnetThreshold);
     const refined = await refineCandidates(input, proposals, params.rnet, rnetThreshold);
     return await finalizeCandidates(input, refined, params.onet, onetThreshold);
   } finally {
@@ -69,8 +71,8 @@ function checkImage(image: RgbaImage): void {
   }
 }
 
-/** Drops alpha and maps bytes to `(value - 127.5) / 128`, the networks' input range, as `[1, H, W, 3]`. */
-function toNormalizedTensor(image: RgbaImage): tf.Tensor4D {
+/** Drops alpha and maps bytes to `(value - 127.5) / 128`, the networks' input range. */
+function toNormalizedRgb(image: RgbaImage): RgbFloatImage {
   const pixels = image.width * image.height;
   const rgb = new Float32Array(pixels * 3);
   const { data } = image;
@@ -79,5 +81,5 @@ function toNormalizedTensor(image: RgbaImage): tf.Tensor4D {
     rgb[j + 1] = (data[i + 1] - 127.5) * 0.0078125;
     rgb[j + 2] = (data[i + 2] - 127.5) * 0.0078125;
   }
-  return tf.tensor4d(rgb, [1, image.height, image.width, 3]);
+  return { width: image.width, height: image.height, data: rgb };
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
 import { convolve, toProbability } from './layers';
 import { PNET_CELL_SIZE, PNET_CELL_STRIDE, type PyramidLevel } from './pyramid';
+import { type RgbFloatImage, resizeRgbBilinear } from './resize';
 import type { PNetParams } from './weights';
 
 /** Values per P-Net output cell in the read-back: face log-odds and four regression offsets. */
@@ -26,11 +27,11 @@ export function runPNet(input: tf.Tensor4D, params: PNetParams): tf.Tensor4D {
 }
 
 /**
- * Stage 1: scans every pyramid level with P-Net and returns square candidate boxes in image
- * pixels. All levels go to the backend before the single read-back.
+ * Stage 1: scans every pyramid level of a normalized RGB image with P-Net and returns square
+ * candidate boxes in image pixels. All levels go to the backend before the single read-back.
  */
 export async function proposeCandidates(
-  image: tf.Tensor4D,
+  image: RgbFloatImage,
   levels: PyramidLevel[],
   params: PNetParams,
   scoreThreshold: number,
@@ -38,11 +39,15 @@ export async function proposeCandidates(
   if (levels.length === 0) {
     return [];
   }
+  // Every level is resized from the full image. Resizing each level from the previous one
+  // blurs more, found 290 instead of 285 of 300 DFDC face crops, but moved boxes on the
+  // six-face reference image up to 11.6 px from the expected ones.
+  const levelImages = levels.map((level) => resizeRgbBilinear(image, level.width, level.height));
   const outputs = tf.tidy(() =>
     tf.concat(
-      levels.map((level) => {
-        const resized = tf.image.resizeBilinear(image, [level.height, level.width], false, true);
-        return tf.reshape(runPNet(resized, params), [-1]);
+      levelImages.map((levelImage) => {
+        const input = tf.tensor4d(levelImage.data, [1, levelImage.height, levelImage.width, 3]);
+        return tf.reshape(runPNet(input, params), [-1]);
       }),
     ),
   );
