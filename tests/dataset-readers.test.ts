@@ -13,6 +13,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Returns the video id a reader gives a file below `root`. */
+function id(layout: string, relative: string): string {
+  return `${layout}:${path.basename(root)}/${relative}`;
+}
+
 /** Creates empty files (readers only list them) below `root`. */
 async function touch(...relativePaths: string[]): Promise<void> {
   for (const relative of relativePaths) {
@@ -35,7 +40,7 @@ describe('FaceForensics++ reader', () => {
     const listing = await readDataset(root);
 
     expect(listing.items).toHaveLength(5);
-    const swap = listing.items.find((item) => item.videoId === 'ffpp:manipulated_sequences/Deepfakes/c40/videos/183_253.mp4');
+    const swap = listing.items.find((item) => item.videoId === id('ffpp', 'manipulated_sequences/Deepfakes/c40/videos/183_253.mp4'));
     expect(swap?.label).toBe(1);
     expect(swap?.method).toBe('Deepfakes');
     expect(swap?.identities).toEqual(['ffpp:youtube:183', 'ffpp:youtube:253']);
@@ -53,7 +58,7 @@ describe('FaceForensics++ reader', () => {
       'manipulated_sequences/Face2Face/c40/videos/weird-name.mp4',
     );
     const listing = await readDataset(root, { ffpp: { compressions: ['c40'] } });
-    expect(listing.items.map((item) => item.videoId)).toEqual(['ffpp:original_sequences/youtube/c40/videos/001.mp4']);
+    expect(listing.items.map((item) => item.videoId)).toEqual([id('ffpp', 'original_sequences/youtube/c40/videos/001.mp4')]);
     expect(listing.problems).toHaveLength(1);
     expect(listing.problems[0].message).toContain('weird-name.mp4');
   });
@@ -71,8 +76,8 @@ describe('Celeb-DF reader', () => {
     expect(fake?.identities).toEqual(['celebdf:id0', 'celebdf:id1']);
     expect(fake?.officialSplit).toBe('test');
     expect(listing.items.filter((item) => item.officialSplit === 'test').map((item) => item.videoId).sort()).toEqual([
-      'celebdf:Celeb-synthesis/id0_id1_0000.mp4',
-      'celebdf:YouTube-real/00170.mp4',
+      id('celebdf', 'Celeb-synthesis/id0_id1_0000.mp4'),
+      id('celebdf', 'YouTube-real/00170.mp4'),
     ]);
     expect(listing.items.find((item) => item.videoId.endsWith('00170.mp4'))?.identities).toEqual(['celebdf:YouTube-real:00170']);
     expect(listing.problems.map((problem) => problem.message).join('\n')).toMatch(/line 4 "broken line"/);
@@ -96,8 +101,8 @@ describe('DFDC reader', () => {
     const listing = await readDataset(root);
 
     expect(listing.items.map((item) => [item.videoId, item.label, item.identities[0]])).toEqual([
-      ['dfdc:part_0/aaa.mp4', 0, 'dfdc:aaa'],
-      ['dfdc:part_0/bbb.mp4', 1, 'dfdc:aaa'],
+      [id('dfdc', 'part_0/aaa.mp4'), 0, 'dfdc:aaa'],
+      [id('dfdc', 'part_0/bbb.mp4'), 1, 'dfdc:aaa'],
     ]);
     const messages = listing.problems.map((problem) => problem.message).join('\n');
     expect(messages).toContain('"gone.mp4" is listed in metadata.json but not on disk');
@@ -129,9 +134,9 @@ describe('folder reader', () => {
 
     expect(listing.items).toHaveLength(4);
     const group = (id: string): string | undefined => listing.items.find((item) => item.videoId === id)?.identities[0];
-    expect(group('folders:fake/f1.jpg')).toBe(group('folders:real/src1.jpg'));
-    expect(group('folders:fake/sub/f2.png')).toBe(group('folders:real/src2.jpg'));
-    expect(group('folders:fake/f1.jpg')).not.toBe(group('folders:fake/sub/f2.png'));
+    expect(group(id('folders', 'fake/f1.jpg'))).toBe(group(id('folders', 'real/src1.jpg')));
+    expect(group(id('folders', 'fake/sub/f2.png'))).toBe(group(id('folders', 'real/src2.jpg')));
+    expect(group(id('folders', 'fake/f1.jpg'))).not.toBe(group(id('folders', 'fake/sub/f2.png')));
     expect(listing.items.every((item) => item.kind === 'image')).toBe(true);
     expect(listing.problems).toEqual([]);
   });
@@ -142,7 +147,7 @@ describe('folder reader', () => {
     await writeFile(path.join(root, 'labels.csv'), 'path,label,original\nreal/b.mp4,FAKE,a.mp4\n');
     const listing = await readDataset(root);
 
-    expect(listing.items.map((item) => item.videoId)).toEqual(['folders:real/a.mp4']);
+    expect(listing.items.map((item) => item.videoId)).toEqual([id('folders', 'real/a.mp4')]);
     const messages = listing.problems.map((problem) => problem.message).join('\n');
     expect(messages).toContain('labels "real/b.mp4" FAKE but it sits in real/');
     expect(messages).toContain('class "fake" is empty');

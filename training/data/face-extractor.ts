@@ -4,7 +4,7 @@ import type { CachedFaces } from './face-cache';
 import { readImageFile, wholeImageToGreyFace } from './image-file';
 import type { DatasetItem, GreyImage } from './types';
 
-/** How image items are turned into faces. */
+/** Face source of image items: the detected and aligned face, or the whole image. */
 export type CropMode = 'detect' | 'whole';
 
 /** Settings of face extraction; every field is part of the cache key. */

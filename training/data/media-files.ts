@@ -17,7 +17,7 @@ export function mediaKindOf(filePath: string): MediaKind | null {
 }
 
 /**
- * Lists the videos and images under a folder, sorted by path so every run sees the same order.
+ * Lists the videos and images under a folder, sorted by path so every run gets the same order.
  * Subfolders are searched when `recursive` is set. A missing folder yields an empty list.
  */
 export async function listMediaFiles(folder: string, options: { recursive: boolean }): Promise<MediaFile[]> {
@@ -39,7 +39,8 @@ export async function listMediaFiles(folder: string, options: { recursive: boole
     const kind = mediaKindOf(entry.name);
     if (kind !== null) files.push({ path: entryPath, kind });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Code-point order, so the order does not depend on the machine's locale.
+  return files.sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
 /** Lists the names of the subfolders of a folder, sorted; a missing folder yields an empty list. */
@@ -61,4 +62,18 @@ export function stemOf(filePath: string): string {
 /** Returns a path relative to a root with forward slashes, for stable ids on every OS. */
 export function relativeId(root: string, filePath: string): string {
   return path.relative(root, filePath).split(path.sep).join('/');
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
+/**
+ * Returns the id of a file in a dataset: `<layout>:<dataset folder name>/<path below it>`. The
+ * folder name keeps two datasets with the same inner paths apart while ids stay machine-independent.
+ */
+export function videoIdOf(layout: string, root: string, filePath: string): string {
+  return `${layout}:${path.basename(root)}/${relativeId(root, filePath)}`;
 }

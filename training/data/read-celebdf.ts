@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listMediaFiles, relativeId, stemOf } from './media-files';
+import { listMediaFiles, relativeId, stemOf, videoIdOf } from './media-files';
 import type { DatasetItem, DatasetListing, DatasetProblem } from './types';
 
 /** Folders of a Celeb-DF v2 release with their label and method name. */
@@ -31,7 +31,7 @@ export async function readCelebDf(root: string): Promise<DatasetListing> {
         label,
         kind: 'video',
         method,
-        videoId: `celebdf:${relative}`,
+        videoId: videoIdOf('celebdf', root, file.path),
         identities: celebDfIdentities(folder, stemOf(file.path)),
         officialSplit: testList?.has(relative) === true ? 'test' : undefined,
         layout: 'celebdf',
@@ -40,7 +40,7 @@ export async function readCelebDf(root: string): Promise<DatasetListing> {
   }
 
   if (testList !== null) {
-    const found = new Set(items.map((item) => item.videoId.slice('celebdf:'.length)));
+    const found = new Set(items.map((item) => relativeId(root, item.path)));
     const missing = [...testList].filter((relative) => !found.has(relative));
     if (missing.length > 0) {
       problems.push({ path: path.join(root, CELEBDF_TEST_LIST), message: `Celeb-DF reader: ${missing.length} listed test videos are not on disk (first: ${missing[0]}); the test split is smaller than the official one` });

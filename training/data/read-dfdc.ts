@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listMediaFiles, listSubfolders, relativeId, stemOf } from './media-files';
+import { listMediaFiles, listSubfolders, relativeId, stemOf, videoIdOf } from './media-files';
 import type { DatasetItem, DatasetListing, DatasetProblem } from './types';
 
 /** One entry of a DFDC `metadata.json`. */
@@ -40,7 +40,7 @@ export async function readDfdc(root: string): Promise<DatasetListing> {
         label,
         kind: 'video',
         method: label === 1 ? 'DFDC' : 'real',
-        videoId: `dfdc:${relativeId(root, filePath)}`,
+        videoId: videoIdOf('dfdc', root, filePath),
         identities: [`dfdc:${stemOf(source)}`],
         layout: 'dfdc',
       });

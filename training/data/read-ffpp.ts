@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { listMediaFiles, listSubfolders, relativeId, stemOf } from './media-files';
+import { listMediaFiles, listSubfolders, relativeId, stemOf, videoIdOf } from './media-files';
 import type { DatasetItem, DatasetListing, DatasetProblem } from './types';
 
 /** Options of the FaceForensics++ reader. */
@@ -38,7 +38,7 @@ export async function readFfpp(root: string, options: FfppReaderOptions = {}): P
             label,
             kind: 'video',
             method: label === 0 ? 'real' : sourceOrMethod,
-            videoId: `ffpp:${relativeId(root, file.path)}`,
+            videoId: videoIdOf('ffpp', root, file.path),
             identities,
             layout: 'ffpp',
           });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listMediaFiles, relativeId, stemOf } from './media-files';
+import { listMediaFiles, relativeId, stemOf, videoIdOf } from './media-files';
 import type { DatasetItem, DatasetListing, DatasetProblem } from './types';
 
 /** One row of `labels.csv`. */
@@ -11,9 +11,9 @@ interface LabelRow {
 }
 
 /**
- * Reads a plain layout: `real/` and `fake/` hold videos or images (subfolders included). An
+ * Reads a plain layout: `real/` and `fake/` contain videos or images (subfolders included). An
  * optional `labels.csv` with the header `path,label,original` names each fake's source, so a fake
- * and its source (matched by file name without extension) share a group; without it every file is
+ * and its source (matched by file name without extension) share a group. Without it every file is
  * its own group.
  */
 export async function readFolders(root: string): Promise<DatasetListing> {
@@ -35,7 +35,7 @@ export async function readFolders(root: string): Promise<DatasetListing> {
         label,
         kind: file.kind,
         method: label === 1 ? 'fake' : 'real',
-        videoId: `folders:${relative}`,
+        videoId: videoIdOf('folders', root, file.path),
         identities: [`folders:${path.basename(root)}:${stemOf(source)}`],
         layout: 'folders',
       });

@@ -3,7 +3,7 @@
  * share an identity key (directly or through a chain of fakes) always land in one split.
  */
 
-/** What the splitter needs of an item. */
+/** Fields of an item that the splitter reads. */
 export interface SplittableItem {
   identities: string[];
   officialSplit?: 'test';
@@ -28,7 +28,7 @@ export type SplitName = keyof SplitFractions;
  * Returns the split of each item (same order as the input). Items with `officialSplit: 'test'`
  * go to test. The other items are grouped with union-find over their identity keys, the groups
  * are shuffled with `seed`, and whole groups fill the splits in order until each reaches its
- * fraction of the total weight. A group that holds an officially listed test item is still split
+ * fraction of the total weight. A group that contains an officially listed test item is still split
  * on its own, because the Celeb-DF list itself shares identities with its training videos.
  */
 export function assignSplits(items: SplittableItem[], fractions: SplitFractions, seed: number): SplitName[] {

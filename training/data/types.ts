@@ -17,7 +17,7 @@ export interface DatasetItem {
   kind: MediaKind;
   /** Manipulation method for fakes (`Deepfakes`, `Celeb-synthesis`, `DFDC`, ...) and `real` for reals. */
   method: string;
-  /** Key that names the source file across datasets: `<layout>:<path relative to the dataset root>`. */
+  /** Key that names the source file across datasets: `<layout>:<dataset folder name>/<path below it>`. */
   videoId: string;
   /**
    * Identity keys of the people in the file. Items that share any key form one group, and a
@@ -36,7 +36,7 @@ export interface DatasetProblem {
   message: string;
 }
 
-/** What one dataset folder holds. */
+/** Items and problems of one dataset folder. */
 export interface DatasetListing {
   root: string;
   layout: LayoutName;
