@@ -34,7 +34,8 @@ const WEBGPU_SWIFTSHADER_ARGS = [
 
 export interface LaunchOptions {
   extensionDir: string;
-  backend: BrowserBackend;
+  /** Backend to force; undefined lets the engine measure every backend the browser offers. */
+  backend?: BrowserBackend;
   /** Settings written to `chrome.storage.local` before any page loads. */
   settings?: Partial<Settings>;
   /** Run headed (needs a display). Default false. */
@@ -76,7 +77,7 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Exten
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
-  const settings = { ...options.settings, backends: ENGINE_BACKENDS[options.backend] };
+  const settings = { ...options.settings, ...(options.backend ? { backends: ENGINE_BACKENDS[options.backend] } : {}) };
   await worker.evaluate((stored) => chrome.storage.local.set({ settings: stored }), settings);
   return {
     context,

@@ -17,9 +17,11 @@ import { waitForPopup, type PopupVideo } from './popup-reader';
 const SHARED_FFPP = join(REPO_ROOT, '../shared/data/ffpp-c40');
 const BACKENDS: BrowserBackend[] = ['wasm', 'webgpu-swiftshader'];
 /** Time for a condition in the popup; WebGPU on SwiftShader runs far slower than WASM. */
-const WAIT_MS: Record<BrowserBackend, number> = { wasm: 45_000, 'webgpu-swiftshader': 120_000 };
+const WAIT_MS: Record<BrowserBackend, number> = { wasm: 45_000, 'webgpu-swiftshader': 120_000, webgl: 60_000 };
 /** Frames with faces a face video must reach before the test reads its verdict. */
-const FRAMES_WITH_FACES: Record<BrowserBackend, number> = { wasm: 3, 'webgpu-swiftshader': 1 };
+/** Per-test limit: the popup wait plus page loads and the engine's start-up measurement. */
+const TEST_TIMEOUT_MS: Record<BrowserBackend, number> = { wasm: 90_000, 'webgpu-swiftshader': 240_000, webgl: 120_000 };
+const FRAMES_WITH_FACES: Record<BrowserBackend, number> = { wasm: 3, 'webgpu-swiftshader': 1, webgl: 3 };
 
 if (!HAS_CHROMIUM) {
   console.warn('e2e: skipped because /usr/bin/chromium is missing; run npm run setup to install it');
@@ -71,11 +73,11 @@ describe.skipIf(!HAS_CHROMIUM).each(BACKENDS)('extension on %s', (backend) => {
 
   beforeAll(async () => {
     browser = await launchWithExtension({ extensionDir, backend });
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   async function visit(url: string): Promise<{ page: Page; popup: Page }> {
     for (const open of openPages.splice(0)) await open.close();
@@ -101,14 +103,14 @@ describe.skipIf(!HAS_CHROMIUM).each(BACKENDS)('extension on %s', (backend) => {
     const badges = await readBadgeTexts(page);
     expect(badges).toHaveLength(1);
     expect(badges[0]).toMatch(/Faces: \d+|\d+% ·/);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   test('cross-origin video is scored from screenshots', async () => {
     const { popup } = await visit(`${site.origin}/cross-origin.html`);
     const state = await waitForPopup(popup, hasFaces(1), WAIT_MS[backend]);
     expect(state.videos[0].text).toContain('from tab screenshots');
     expectVerdictOrUntrained(state.notices, state.videos[0]);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   test('faceless video shows no face', async () => {
     const { page, popup } = await visit(`${site.origin}/faceless.html`);
@@ -116,25 +118,25 @@ describe.skipIf(!HAS_CHROMIUM).each(BACKENDS)('extension on %s', (backend) => {
     expect(state.videos[0].text).toContain('No face');
     expect(state.videos[0].framesWithFaces).toBe(0);
     expect(await readBadgeTexts(page)).toEqual(['No face ' + state.videos[0].framesAnalysed.toString() + ' frames analysed, faces in 0, 0 in the latest frame.']);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   test('video added after load is found', async () => {
     const { popup } = await visit(`${site.origin}/late.html`);
     const state = await waitForPopup(popup, hasFaces(1), WAIT_MS[backend]);
     expect(state.videos).toHaveLength(1);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   test('video in cross-origin iframe is found', async () => {
     const { popup } = await visit(`${site.origin}/iframe.html`);
     const state = await waitForPopup(popup, hasFaces(1), WAIT_MS[backend]);
     // The video is same-origin inside its frame, so the canvas path reads it.
     expect(state.videos[0].text).not.toContain('from tab screenshots');
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 
   test('makes no external network request', async () => {
     const requests = await browser.close();
     expect(requests).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS[backend]);
 });
 
 const ffppVideos = existsSync(SHARED_FFPP)
@@ -165,5 +167,5 @@ describe.skipIf(!HAS_CHROMIUM || ffppVideos.length === 0)('extension on FF++ vid
       await browser.close();
       await server.close();
     }
-  });
+  }, TEST_TIMEOUT_MS.wasm);
 });
