@@ -59,8 +59,10 @@ describe('FaceForensics++ reader', () => {
     );
     const listing = await readDataset(root, { ffpp: { compressions: ['c40'] } });
     expect(listing.items.map((item) => item.videoId)).toEqual([id('ffpp', 'original_sequences/youtube/c40/videos/001.mp4')]);
-    expect(listing.problems).toHaveLength(1);
-    expect(listing.problems[0].message).toContain('weird-name.mp4');
+    const messages = listing.problems.map((problem) => problem.message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('weird-name.mp4');
+    expect(messages[1]).toContain('ffpp dataset has no fake videos');
   });
 });
 
@@ -122,6 +124,8 @@ describe('DFDC reader', () => {
     expect(messages).toMatch(/part_0\/metadata.json: .*not valid JSON/);
     expect(messages).toMatch(/part_1\/metadata.json: .*must be an object/);
     expect(messages).toMatch(/part_2\/metadata.json: .*missing/);
+    expect(messages).toContain('dfdc dataset has no real videos');
+    expect(messages).toContain('dfdc dataset has no fake videos');
   });
 });
 

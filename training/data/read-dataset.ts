@@ -44,19 +44,34 @@ export async function detectLayout(root: string): Promise<LayoutName> {
   );
 }
 
-/** Detects the layout of a folder and lists its items with the matching reader. */
+/**
+ * Detects the layout of a folder and lists its items with the matching reader. An empty class is
+ * recorded as a problem, because a dataset of one class can only be combined with others.
+ */
 export async function readDataset(root: string, options: ReadDatasetOptions = {}): Promise<DatasetListing> {
   const absoluteRoot = path.resolve(root);
-  const layout = await detectLayout(absoluteRoot);
+  const listing = await readLayout(absoluteRoot, await detectLayout(absoluteRoot), options);
+
+  // The folder reader names the empty folder itself.
+  if (listing.layout !== 'folders') {
+    for (const [name, label] of [['real', 0], ['fake', 1]] as const) {
+      if (listing.items.some((item) => item.label === label)) continue;
+      listing.problems.push({ path: absoluteRoot, message: `dataset reader: ${listing.layout} dataset has no ${name} videos; train it together with a dataset that has them` });
+    }
+  }
+  return listing;
+}
+
+function readLayout(root: string, layout: LayoutName, options: ReadDatasetOptions): Promise<DatasetListing> {
   switch (layout) {
     case 'ffpp':
-      return readFfpp(absoluteRoot, options.ffpp);
+      return readFfpp(root, options.ffpp);
     case 'celebdf':
-      return readCelebDf(absoluteRoot);
+      return readCelebDf(root);
     case 'dfdc':
-      return readDfdc(absoluteRoot);
+      return readDfdc(root);
     case 'folders':
-      return readFolders(absoluteRoot);
+      return readFolders(root);
   }
 }
 
