@@ -83,6 +83,19 @@ describe('buildAlexNet', () => {
     second.dispose();
   });
 
+  it('draws a new dropout mask each step', async () => {
+    const model = buildAlexNet({ head: 'bce', dropout: 0.5, seed: 1 });
+    const faces = tf.randomUniform([1, 128, 128, 1], 0, 1, 'float32', 8);
+    const first = tf.tidy(() => model.apply(faces, { training: true }) as tf.Tensor);
+    const differs = await tf.tidy(() => {
+      const outputs = Array.from({ length: 5 }, () => model.apply(faces, { training: true }) as tf.Tensor);
+      return tf.stack(outputs.map((output) => tf.notEqual(output, first).any()));
+    }).data();
+    expect(Array.from(differs).some(Boolean)).toBe(true);
+    tf.dispose([faces, first]);
+    model.dispose();
+  });
+
   it('rejects an invalid dropout', () => {
     expect(() => buildAlexNet({ head: 'bce', dropout: 1 })).toThrow(/dropout 1 is outside/);
   });

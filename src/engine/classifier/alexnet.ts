@@ -15,7 +15,8 @@ export interface AlexNetOptions {
   head: HeadName;
   /** Dropout rate after the 128-unit dense layer, 0 to 1. Default 0 (no dropout layer). */
   dropout?: number;
-  /** Seed of the Glorot-uniform initialisers; layer i uses seed + i. Default: unseeded. */
+  /** Seed of the Glorot-uniform initialisers; layer i uses seed + i. Default: unseeded. Dropout
+   * masks are never seeded. */
   seed?: number;
 }
 
@@ -57,7 +58,9 @@ export function buildAlexNet(options: AlexNetOptions): tf.LayersModel {
     .dense({ units: HIDDEN_UNITS, activation: 'relu', kernelInitializer: initializer(), name: 'dense1' })
     .apply(embedding) as tf.SymbolicTensor;
   if (dropout > 0) {
-    hidden = tf.layers.dropout({ rate: dropout, seed: options.seed, name: 'dropout' }).apply(hidden) as tf.SymbolicTensor;
+    // NOTE: no seed here. tf.dropout draws its mask with randomUniform, which restarts the
+    // generator from a given seed on every call, so a seeded layer drops the same units each step.
+    hidden = tf.layers.dropout({ rate: dropout, name: 'dropout' }).apply(hidden) as tf.SymbolicTensor;
   }
   const output = buildHead(options.head, initializer()).apply(hidden) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: `alexnet_${options.head.replace('-', '_')}` });
