@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createModelFileReader } from '../src/node/model-files';
+import { openActiveModelSource } from '../src/model-store/active-model-source';
 import { BUNDLED_MODEL_ID, ModelStore, type ModelStoreOptions } from '../src/model-store/model-store';
 import type { ModelFiles } from '../src/model-store/model-files';
 import { SHARD_NAME, copyFiles, loadLayersClassifier, makeTinyExport, useWasm, validCard } from './model-store-helpers';
@@ -184,6 +185,26 @@ describe('ModelStore', () => {
     const store = await openStore();
 
     const source = await store.activeModelSource();
+
+    expect(source.modelId).toBe(BUNDLED_MODEL_ID);
+    expect(source.classifierFolder).toBe('classifier');
+  });
+
+  it('opens the active model for the engine host', async () => {
+    const store = await openStore();
+    const a = await store.importFiles(first);
+    const name = `model-store-test-${databaseCount}`;
+
+    const source = await openActiveModelSource(createModelFileReader(), name);
+
+    expect(source.modelId).toBe(a.id);
+    expect(source.classifierFolder).toBe(`imported/${a.id}`);
+    const card = JSON.parse(new TextDecoder().decode(await source.readFile(`${source.classifierFolder}/card.json`))) as { name: string };
+    expect(card.name).toBe('first');
+  });
+
+  it('opens the bundled model in a new profile', async () => {
+    const source = await openActiveModelSource(createModelFileReader(), 'model-store-never-used');
 
     expect(source.modelId).toBe(BUNDLED_MODEL_ID);
     expect(source.classifierFolder).toBe('classifier');

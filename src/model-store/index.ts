@@ -14,8 +14,8 @@ export {
   BUNDLED_MODEL_ID,
   DEFAULT_DATABASE_NAME,
   ModelStore,
-  type ActiveModelSource,
   type ImportOptions,
   type ModelStoreOptions,
 } from './model-store';
 export { ACTIVE_MODEL_KEY, type ActiveModelNotice } from './active-model-notice';
+export { openActiveModelSource, readActiveModelSource, type ActiveModelSource } from './active-model-source';

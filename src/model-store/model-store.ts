@@ -1,6 +1,6 @@
 import type { ModelFileReader } from '../engine/types';
 import type { ImportLimits } from './import-limits';
-import { createMemoryFileReader } from './memory-file-reader';
+import { BUNDLED_FOLDER, readActiveModelSource, readBundledCard, type ActiveModelSource } from './active-model-source';
 import {
   ACTIVE_STATE_KEY,
   BUNDLED_MODEL_ID,
@@ -35,21 +35,9 @@ export interface ImportOptions {
   activate?: boolean;
 }
 
-/** Location of the active classifier; `classifierFolder` and `readFile` go to `createEngine`. */
-export interface ActiveModelSource {
-  modelId: string;
-  /** Name and version from the card, for showing which model produced a score. */
-  label: string;
-  /** Folder of the classifier, for `EngineOptions.classifierFolder`. */
-  classifierFolder: string;
-  /** Serves the imported model's files under `classifierFolder` and everything else from the bundle. */
-  readFile: ModelFileReader;
-}
-
 export { BUNDLED_MODEL_ID, DEFAULT_DATABASE_NAME } from './model-database';
+export type { ActiveModelSource } from './active-model-source';
 
-const BUNDLED_FOLDER = 'classifier';
-const IMPORTED_FOLDER = 'imported';
 const DEFAULT_HISTORY_LENGTH = 20;
 
 /**
@@ -172,25 +160,9 @@ export class ModelStore {
     await transaction.done;
   }
 
-  /**
-   * Returns where the engine reads the active classifier. An active id whose model is gone
-   * (deleted from another page since) falls back to the bundled model.
-   */
+  /** Returns where the engine reads the active classifier; see {@link readActiveModelSource}. */
   async activeModelSource(): Promise<ActiveModelSource> {
-    const state = await this.readState();
-    const model = state.activeId === BUNDLED_MODEL_ID ? undefined : await this.database.get('models', state.activeId);
-    if (model === undefined) {
-      const card = await this.readBundledCard();
-      return { modelId: BUNDLED_MODEL_ID, label: labelOf(summarizeCard(BUNDLED_MODEL_ID, card)), classifierFolder: BUNDLED_FOLDER, readFile: this.options.readBundledFile };
-    }
-    const folder = `${IMPORTED_FOLDER}/${model.id}`;
-    const files: ModelFiles = new Map(model.files.map((file) => [file.path, file.bytes]));
-    return {
-      modelId: model.id,
-      label: labelOf(summarizeCard(model.id, model.card)),
-      classifierFolder: folder,
-      readFile: createMemoryFileReader(folder, files, this.options.readBundledFile),
-    };
+    return readActiveModelSource(this.database, this.options.readBundledFile);
   }
 
   private async readState(): Promise<ActiveState> {
@@ -207,18 +179,8 @@ export class ModelStore {
   }
 
   private async summarizeBundled(active: boolean): Promise<ModelSummary> {
-    const card = await this.readBundledCard();
+    const card = await readBundledCard(this.options.readBundledFile);
     return { ...summarizeCard(BUNDLED_MODEL_ID, card), active, sizeBytes: await this.bundledSize(), importedAt: null };
-  }
-
-  /** Reads the bundled card, or returns null when the build ships no classifier yet. */
-  private async readBundledCard(): Promise<Record<string, unknown> | null> {
-    try {
-      const bytes = await this.options.readBundledFile(`${BUNDLED_FOLDER}/${CARD_JSON}`);
-      return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    } catch {
-      return null;
-    }
   }
 
   /** Sums the bundled model's file sizes, or returns null when a file cannot be read. */
@@ -233,10 +195,6 @@ export class ModelStore {
       return null;
     }
   }
-}
-
-function labelOf(summary: { name: string; version: string }): string {
-  return summary.version === '' ? summary.name : `${summary.name} ${summary.version}`;
 }
 
 async function toStoredModel(validated: ValidatedModel): Promise<StoredModel> {
