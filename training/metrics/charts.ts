@@ -115,6 +115,8 @@ export function renderLineChart(options: {
   canvas.line(PLOT.left, PLOT.top, PLOT.left, PLOT.bottom, BLACK);
   if (options.diagonal === true) canvas.line(toX(xMin), toY(yMin), toX(xMax), toY(yMax), DIAGONAL);
 
+  // The legend sits in the top-right corner, right-aligned to its longest name.
+  const legendLeft = PLOT.right - 8 - Math.max(0, ...options.series.map((series) => textWidth(series.name))) - 22;
   options.series.forEach((series, index) => {
     const color = SERIES_COLORS[index % SERIES_COLORS.length];
     for (let i = 1; i < series.points.length; i++) {
@@ -124,8 +126,8 @@ export function renderLineChart(options: {
     }
     if (series.points.length === 1) canvas.line(toX(series.points[0][0]) - 2, toY(series.points[0][1]), toX(series.points[0][0]) + 2, toY(series.points[0][1]), color, 3);
     const legendY = PLOT.top + 8 + index * 14;
-    canvas.line(PLOT.right - 150, legendY + 3, PLOT.right - 134, legendY + 3, color, 2);
-    canvas.text(PLOT.right - 128, legendY, series.name, BLACK);
+    canvas.line(legendLeft, legendY + 3, legendLeft + 16, legendY + 3, color, 2);
+    canvas.text(legendLeft + 22, legendY, series.name, BLACK);
   });
 
   canvas.text((CHART_SIZE.width - textWidth(options.title, 2)) / 2, 8, options.title, BLACK, 2);
