@@ -94,7 +94,7 @@ describe('trainClassifier', () => {
     expect(resumed.history[0]).toEqual(firstHalf.history[0]);
     // Adam slots and the random state come back with the weights, so epoch 2 repeats exactly.
     expect(resumed.history[1].loss).toBeCloseTo(uninterrupted.history[1].loss, 5);
-    tf.dispose([uninterrupted.model, firstHalf.model, resumed.model]);
+    for (const result of [uninterrupted, firstHalf, resumed]) result.model.dispose();
   });
 
   it('rejects resuming with other options', async () => {
