@@ -10,20 +10,27 @@ export interface PopupVideo {
 
 /** Reads the popup's engine line and video cards. */
 export async function readPopup(popup: Page): Promise<{ engine: string; notices: string[]; videos: PopupVideo[] }> {
-  return popup.evaluate(() => {
-    const number = (text: string | null | undefined, pattern: RegExp): number => Number(pattern.exec(text ?? '')?.[1] ?? Number.NaN);
-    const videos = [...document.querySelectorAll<HTMLElement>('.video')].map((card) => ({
+  // The callback declares no named functions, because tsx (esbuild keepNames) would wrap them in a helper the page lacks.
+  const raw = await popup.evaluate(() => ({
+    engine: document.querySelector('.engine')?.textContent ?? '',
+    notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
+    videos: [...document.querySelectorAll<HTMLElement>('.video')].map((card) => ({
       status: card.dataset.status ?? '',
       text: card.innerText,
-      framesAnalysed: number(card.querySelector('.frames')?.textContent, /(\d+) frames analysed/),
-      framesWithFaces: number(card.querySelector('.faces')?.textContent, /faces in (\d+) frames/),
-    }));
-    return {
-      engine: document.querySelector('.engine')?.textContent ?? '',
-      notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
-      videos,
-    };
-  });
+      frames: card.querySelector('.frames')?.textContent ?? '',
+      faces: card.querySelector('.faces')?.textContent ?? '',
+    })),
+  }));
+  return {
+    engine: raw.engine,
+    notices: raw.notices,
+    videos: raw.videos.map((video) => ({
+      status: video.status,
+      text: video.text,
+      framesAnalysed: Number(/(\d+) frames analysed/.exec(video.frames)?.[1] ?? Number.NaN),
+      framesWithFaces: Number(/faces in (\d+) frames/.exec(video.faces)?.[1] ?? Number.NaN),
+    })),
+  };
 }
 
 /** Polls the popup until `predicate` holds, or fails with the last popup state. */
