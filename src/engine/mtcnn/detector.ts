@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import type { DetectedFace, ModelFileReader, RgbaImage } from '../types';
 import { type MtcnnConfig, resolveMtcnnConfig } from './config';
 import { finalizeCandidates } from './onet';
@@ -48,15 +47,12 @@ async function detectFaces(params: MtcnnParams, image: RgbaImage, config: MtcnnC
   const levels = computePyramid(image.width, image.height, minFaceSize, config.scaleFactor);
   const [pnetThreshold, rnetThreshold, onetThreshold] = config.scoreThresholds;
 
+  // The image stays on the CPU: the pyramid and the crops are built there, and only network
+  // inputs go to the backend.
   const rgb = toNormalizedRgb(image);
-  const input = tf.tensor4d(rgb.data, [1, rgb.height, rgb.width, 3]);
-  try {
-    const proposals = await proposeCandidates(rgb, levels, params.pnet, pnetThreshold);
-    const refined = await refineCandidates(input, proposals, params.rnet, rnetThreshold);
-    return await finalizeCandidates(input, refined, params.onet, onetThreshold);
-  } finally {
-    input.dispose();
-  }
+  const proposals = await proposeCandidates(rgb, levels, params.pnet, pnetThreshold);
+  const refined = await refineCandidates(rgb, proposals, params.rnet, rnetThreshold);
+  return finalizeCandidates(rgb, refined, params.onet, onetThreshold);
 }
 
 function checkImage(image: RgbaImage): void {

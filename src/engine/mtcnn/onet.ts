@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DetectedFace, Landmarks, Point } from '../types';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
 import { cropCandidates } from './crop';
+import type { RgbFloatImage } from './resize';
 import { convolve, dense, toProbability } from './layers';
 import type { ONetParams } from './weights';
 
@@ -37,7 +38,7 @@ interface ScoredLandmarks extends Candidate {
  * are placed before the box regression moves it.
  */
 export async function finalizeCandidates(
-  image: tf.Tensor4D,
+  image: RgbFloatImage,
   candidates: Candidate[],
   params: ONetParams,
   scoreThreshold: number,
@@ -45,7 +46,10 @@ export async function finalizeCandidates(
   if (candidates.length === 0) {
     return [];
   }
-  const outputs = tf.tidy(() => runONet(cropCandidates(image, candidates, ONET_INPUT_SIZE), params));
+  const crops = cropCandidates(image, candidates, ONET_INPUT_SIZE);
+  const outputs = tf.tidy(() =>
+    runONet(tf.tensor4d(crops, [candidates.length, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3]), params),
+  );
   let values: Float32Array;
   try {
     values = (await outputs.data()) as Float32Array;

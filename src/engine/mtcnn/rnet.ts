@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
 import { cropCandidates } from './crop';
+import type { RgbFloatImage } from './resize';
 import { convolve, dense, toProbability } from './layers';
 import type { RNetParams } from './weights';
 
@@ -29,7 +30,7 @@ export function runRNet(crops: tf.Tensor4D, params: RNetParams): tf.Tensor2D {
  * regressed and squared for O-Net.
  */
 export async function refineCandidates(
-  image: tf.Tensor4D,
+  image: RgbFloatImage,
   candidates: Candidate[],
   params: RNetParams,
   scoreThreshold: number,
@@ -37,7 +38,10 @@ export async function refineCandidates(
   if (candidates.length === 0) {
     return [];
   }
-  const outputs = tf.tidy(() => runRNet(cropCandidates(image, candidates, RNET_INPUT_SIZE), params));
+  const crops = cropCandidates(image, candidates, RNET_INPUT_SIZE);
+  const outputs = tf.tidy(() =>
+    runRNet(tf.tensor4d(crops, [candidates.length, RNET_INPUT_SIZE, RNET_INPUT_SIZE, 3]), params),
+  );
   let values: Float32Array;
   try {
     values = (await outputs.data()) as Float32Array;
