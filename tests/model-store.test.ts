@@ -90,6 +90,28 @@ describe('ModelStore', () => {
     expect((await store.list()).map((model) => model.name)).not.toContain('second');
   });
 
+  it('stores nothing when a write fails', async () => {
+    const store = await openStore();
+    const good = await store.importFiles(first);
+    const originalPut = IDBObjectStore.prototype.put;
+    // Fails the state write that follows the model write in the same transaction.
+    IDBObjectStore.prototype.put = function failingPut(this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'state') {
+        throw new DOMException('simulated quota error', 'QuotaExceededError');
+      }
+      return originalPut.apply(this, args);
+    };
+
+    try {
+      await expect(store.importFiles(second)).rejects.toThrow('simulated quota error');
+    } finally {
+      IDBObjectStore.prototype.put = originalPut;
+    }
+
+    expect(await store.activeModelId()).toBe(good.id);
+    expect((await store.list()).map((model) => model.name)).toEqual(['Bundled model', 'first']);
+  });
+
   it('rejects a second import of the same weights', async () => {
     const store = await openStore();
     await store.importFiles(first);

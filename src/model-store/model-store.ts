@@ -1,3 +1,4 @@
+import type { IDBPTransaction } from 'idb';
 import type { ModelFileReader } from '../engine/types';
 import type { ImportLimits } from './import-limits';
 import { BUNDLED_FOLDER, readActiveModelSource, readBundledCard, type ActiveModelSource } from './active-model-source';
@@ -8,6 +9,7 @@ import {
   openModelDatabase,
   type ActiveState,
   type ModelDatabase,
+  type ModelDatabaseSchema,
   type StoredModel,
 } from './model-database';
 import { ModelImportError } from './model-import-error';
@@ -15,6 +17,8 @@ import { CARD_JSON, MODEL_JSON, type ModelFiles } from './model-files';
 import { summarizeCard, type ModelSummary } from './model-summary';
 import { readSelectedFiles, type SelectedFile } from './read-selected-files';
 import { validateModel, type ClassifierLoader, type ValidatedModel } from './validate-model';
+
+type ChangeTransaction = IDBPTransaction<ModelDatabaseSchema, ('models' | 'state')[], 'readwrite'>;
 
 export interface ModelStoreOptions {
   /** Reads the extension's bundled `models/` files (MTCNN and the default classifier). */
@@ -94,48 +98,46 @@ export class ModelStore {
     }
 
     const activate = options.activate ?? true;
-    const transaction = this.database.transaction(['models', 'state'], 'readwrite');
-    const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
-    await transaction.objectStore('models').put(record);
-    if (activate) {
-      await transaction.objectStore('state').put(this.switchTo(state, record.id), ACTIVE_STATE_KEY);
-    }
-    await transaction.done;
+    await this.change(async (transaction) => {
+      const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
+      await transaction.objectStore('models').put(record);
+      if (activate) {
+        await transaction.objectStore('state').put(this.switchTo(state, record.id), ACTIVE_STATE_KEY);
+      }
+    });
     return { ...summarizeCard(record.id, record.card), active: activate, sizeBytes: record.sizeBytes, importedAt: record.importedAt };
   }
 
   /** Makes `id` the active model and remembers the current one for rollback. */
   async activate(id: string): Promise<void> {
-    const transaction = this.database.transaction(['models', 'state'], 'readwrite');
-    const exists = id === BUNDLED_MODEL_ID || (await transaction.objectStore('models').getKey(id)) !== undefined;
-    const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
-    if (!exists) {
-      await transaction.done;
-      throw new ModelImportError('not-found', `Model store: no model with id ${id} is installed; reload the model list.`);
-    }
-    await transaction.objectStore('state').put(this.switchTo(state, id), ACTIVE_STATE_KEY);
-    await transaction.done;
+    await this.change(async (transaction) => {
+      const exists = id === BUNDLED_MODEL_ID || (await transaction.objectStore('models').getKey(id)) !== undefined;
+      if (!exists) {
+        throw new ModelImportError('not-found', `Model store: no model with id ${id} is installed; reload the model list.`);
+      }
+      const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
+      await transaction.objectStore('state').put(this.switchTo(state, id), ACTIVE_STATE_KEY);
+    });
   }
 
   /** Re-activates the model that was active before the current one and returns its id. */
   async rollback(): Promise<string> {
-    const transaction = this.database.transaction(['models', 'state'], 'readwrite');
-    const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
-    const history = [...state.history];
-    let previous: string | undefined;
-    while ((previous = history.pop()) !== undefined) {
-      const exists = previous === BUNDLED_MODEL_ID || (await transaction.objectStore('models').getKey(previous)) !== undefined;
-      if (exists && previous !== state.activeId) {
-        break;
+    return this.change(async (transaction) => {
+      const state = (await transaction.objectStore('state').get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
+      const history = [...state.history];
+      let previous: string | undefined;
+      while ((previous = history.pop()) !== undefined) {
+        const exists = previous === BUNDLED_MODEL_ID || (await transaction.objectStore('models').getKey(previous)) !== undefined;
+        if (exists && previous !== state.activeId) {
+          break;
+        }
       }
-    }
-    if (previous === undefined) {
-      await transaction.done;
-      throw new ModelImportError('no-previous-model', 'Model store: there is no previously active model to roll back to.');
-    }
-    await transaction.objectStore('state').put({ activeId: previous, history }, ACTIVE_STATE_KEY);
-    await transaction.done;
-    return previous;
+      if (previous === undefined) {
+        throw new ModelImportError('no-previous-model', 'Model store: there is no previously active model to roll back to.');
+      }
+      await transaction.objectStore('state').put({ activeId: previous, history }, ACTIVE_STATE_KEY);
+      return previous;
+    });
   }
 
   /** Deletes an imported model; deleting the active one re-activates the previous model. */
@@ -143,26 +145,46 @@ export class ModelStore {
     if (id === BUNDLED_MODEL_ID) {
       throw new ModelImportError('not-deletable', 'Model store: the bundled model ships with the extension and cannot be deleted; activate another model instead.');
     }
-    const transaction = this.database.transaction(['models', 'state'], 'readwrite');
-    const models = transaction.objectStore('models');
-    const stateStore = transaction.objectStore('state');
-    const exists = (await models.getKey(id)) !== undefined;
-    const state = (await stateStore.get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
-    if (!exists) {
-      await transaction.done;
-      throw new ModelImportError('not-found', `Model store: no model with id ${id} is installed; reload the model list.`);
-    }
-    // Deleted ids leave the history, so every id in it still exists.
-    const history = state.history.filter((entry) => entry !== id);
-    const activeId = state.activeId === id ? (history.pop() ?? BUNDLED_MODEL_ID) : state.activeId;
-    await models.delete(id);
-    await stateStore.put({ activeId, history }, ACTIVE_STATE_KEY);
-    await transaction.done;
+    await this.change(async (transaction) => {
+      const models = transaction.objectStore('models');
+      const stateStore = transaction.objectStore('state');
+      if ((await models.getKey(id)) === undefined) {
+        throw new ModelImportError('not-found', `Model store: no model with id ${id} is installed; reload the model list.`);
+      }
+      const state = (await stateStore.get(ACTIVE_STATE_KEY)) ?? INITIAL_STATE;
+      // Deleted ids leave the history, so every id in it still exists.
+      const history = state.history.filter((entry) => entry !== id);
+      const activeId = state.activeId === id ? (history.pop() ?? BUNDLED_MODEL_ID) : state.activeId;
+      await models.delete(id);
+      await stateStore.put({ activeId, history }, ACTIVE_STATE_KEY);
+    });
   }
 
   /** Returns where the engine reads the active classifier; see {@link readActiveModelSource}. */
   async activeModelSource(): Promise<ActiveModelSource> {
     return readActiveModelSource(this.database, this.options.readBundledFile);
+  }
+
+  /**
+   * Runs `work` in one readwrite transaction over both stores. An error aborts the transaction,
+   * so no write of a failed change lands; without the abort, IndexedDB would commit the writes
+   * already queued.
+   */
+  private async change<T>(work: (transaction: ChangeTransaction) => Promise<T>): Promise<T> {
+    const transaction = this.database.transaction(['models', 'state'], 'readwrite');
+    try {
+      const result = await work(transaction);
+      await transaction.done;
+      return result;
+    } catch (error) {
+      transaction.done.catch(() => undefined);
+      try {
+        transaction.abort();
+      } catch {
+        // The transaction already finished or aborted itself.
+      }
+      throw error;
+    }
   }
 
   private async readState(): Promise<ActiveState> {
