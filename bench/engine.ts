@@ -44,7 +44,8 @@ const SAME_FACE_IOU = 0.5;
 /**
  * face-api.js MTCNN on 640x360 frames, measured in headless Chromium on this project's 2-core
  * development machine and quoted here. face-api.js cannot run MTCNN in plain Node because it
- * crops the R-Net and O-Net inputs through an HTML canvas.
+ * cuts the R-Net and O-Net inputs with canvas `getImageData`, `createImageBitmap` and
+ * `drawImage`, which Node lacks without a native canvas package.
  */
 const FACE_API_ANCHOR = [
   { backend: 'webgl (headless Chromium)', msPerFrame: 1658 },
@@ -97,6 +98,9 @@ async function main(): Promise<void> {
 
   console.log(`Command: npm run bench:engine -- ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, TF.js ${tf.version.tfjs}`);
+  // Other processes on a shared machine inflate wall time, so the load goes with the figures.
+  console.log(`Load average at start (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(', ')}`);
+  console.log(`Date: ${new Date().toISOString()}`);
   console.log(`Input: ${frames.length} frames (every ${every}th) of ${path.basename(video)}, scaled to ${FRAME_WIDTH}x${FRAME_HEIGHT}`);
   console.log('');
 
