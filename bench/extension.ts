@@ -7,7 +7,7 @@
  *
  * Usage: npm run bench:extension [-- --backends wasm,webgpu-swiftshader,webgl --seconds 10]
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { ensureFaceVideo } from '../src/demo/sample-videos';
@@ -111,9 +111,9 @@ async function measureBackend(extensionDir: string, site: StaticServer, backend:
 /**
  * Times the frame transport on WASM. Encoding and the ImageBitmap transfer run in the
  * page's main world on the same `<video>`, because those are the content-side costs.
- * The runtime message round trip is sent from an extension tab to the offscreen
- * document, the same cross-process hop a content script's message takes; the engine
- * time the offscreen document reports is subtracted.
+ * The runtime message goes from an extension tab to the offscreen document, which is
+ * the same cross-process hop a content script's message takes. The round trip
+ * excludes the engine time that the offscreen document reports.
  */
 async function measureTransport(extensionDir: string, site: StaticServer): Promise<TransportResult> {
   const browser = await launchWithExtension({ extensionDir, backend: 'wasm', settings: { sampleEveryNthFrame: 1000 } });
@@ -210,8 +210,10 @@ async function transferBitmapInPage(page: Page, sinkUrl: string): Promise<number
 
 function describeMachine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${chromium}, Node ${process.version}`;
+  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop() ?? '';
+  // The load average shows how much other work shared the CPU during the run.
+  const load = loadavg().map((value) => value.toFixed(1)).join(' / ');
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${load} (1/5/15 min) at the end, ${chromium}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`;
 }
 
 function formatNumber(value: number | null, digits: number): string {
@@ -250,7 +252,7 @@ async function main(): Promise<void> {
     console.log('| --- | --- | ---: | ---: |');
     for (const result of results) {
       const engine = result.error ? `${result.engine}: ${result.error}` : result.engine;
-      console.log(`| ${result.backend} | ${engine} | ${formatNumber(result.firstScoreMs, 0)} | ${formatNumber(result.framesPerSecond, 1)} |`);
+      console.log(`| ${result.backend} | ${engine} | ${formatNumber(result.firstScoreMs, 0)} | ${formatNumber(result.framesPerSecond, 2)} |`);
     }
     console.log('\nFrame transport (WASM run, medians of 15):\n');
     console.log('| Step | Value |');

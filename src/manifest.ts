@@ -2,12 +2,12 @@ import { defineManifest } from '@crxjs/vite-plugin';
 import packageJson from '../package.json';
 
 /**
- * Manifest V3 of the extension. Permissions are the minimum for the features:
- * `offscreen` hosts the engine (a service worker has no DOM or WebGPU adapter),
- * `storage` keeps settings and per-tab results, and the `<all_urls>` host permission
- * lets `tabs.captureVisibleTab` read frames of cross-origin videos whose canvas is
- * tainted: Chrome 156 rejects that call with narrower host patterns unless
- * `activeTab` was granted by a click on the toolbar icon. The content script
+ * Manifest V3 of the extension, with the minimum permissions for its features.
+ * `offscreen` hosts the engine, because a service worker has no DOM or WebGPU adapter.
+ * `storage` keeps settings and per-tab results. The `<all_urls>` host permission lets
+ * `tabs.captureVisibleTab` read frames of cross-origin videos whose canvas is
+ * tainted. Chrome 156 rejects that call with narrower host patterns unless a click
+ * on the toolbar icon granted `activeTab`. The content script
  * already runs on every http(s) page, so the install warning ("read and change all
  * your data on all websites") is the same either way.
  */

@@ -56,7 +56,7 @@ export interface VideoResult {
   framesWithFaces: number;
   /** Faces found in the latest analysed frame. */
   facesInLastFrame: number;
-  /** Why the video cannot be scanned, when `status` is 'cannot-scan'. */
+  /** Reason shown when `status` is 'cannot-scan'. */
   reason?: string;
 }
 
@@ -70,7 +70,7 @@ export interface VideoRecord extends VideoResult {
   thumbnail: string | null;
   /** Probability over media time, at most {@link HISTORY_LIMIT} points. */
   history: ScorePoint[];
-  /** How frames reach the engine: canvas pixels, or a screenshot of the tab when the canvas is tainted. */
+  /** Frame origin: canvas pixels, or a screenshot of the tab when the canvas is tainted. */
   source: FrameSource;
   updatedAt: number;
 }

@@ -19,7 +19,7 @@ async function hasOffscreenDocument(): Promise<boolean> {
 }
 
 /**
- * Creates the offscreen document unless it exists, then tells it which backends to
+ * Creates the offscreen document unless it exists, then sends it the backends to
  * measure. A document closed by Chrome or by the user is recreated on the next call.
  */
 export async function ensureOffscreenDocument(backends: BackendName[]): Promise<void> {

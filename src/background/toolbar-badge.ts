@@ -13,8 +13,9 @@ export async function updateToolbarBadge(
     await browser.action.setBadgeText({ tabId, text: '' });
     return;
   }
-  const color =
-    probability >= alertThreshold ? BADGE_COLORS.alert : probabilityBand(probability) === 'no-signs' ? BADGE_COLORS.clear : BADGE_COLORS.uncertain;
+  let color: string = BADGE_COLORS.uncertain;
+  if (probability >= alertThreshold) color = BADGE_COLORS.alert;
+  else if (probabilityBand(probability) === 'no-signs') color = BADGE_COLORS.clear;
   await browser.action.setBadgeText({ tabId, text: `${Math.round(probability * 100)}%` });
   await browser.action.setBadgeBackgroundColor({ tabId, color });
 }

@@ -6,7 +6,7 @@
  */
 import { FRAME_MAX_SIDE } from '../messages';
 
-/** JPEG quality for frames sent to the engine: high enough that face detection sees no artefacts. */
+/** JPEG quality for frames sent to the engine: high enough to keep block artefacts out of face detection. */
 const FRAME_JPEG_QUALITY = 0.85;
 
 /** Thrown when the canvas is tainted by a cross-origin video. */

@@ -21,7 +21,7 @@ const STYLE = `
   .note { opacity: .85; font-size: 11px; margin-top: 3px; }
 `;
 
-/** What the badge shows for a video. */
+/** Badge content for one video. */
 export interface BadgeState {
   result: VideoResult;
   model: ModelCardSummary | null;
@@ -99,7 +99,9 @@ function describe(state: BadgeState): { summary: string; details: string[]; colo
   }
   const band = probabilityBand(result.fakeProbability);
   const percent = `${Math.round(result.fakeProbability * 100)}%`;
-  const color = result.fakeProbability >= alertThreshold ? COLORS.alert : band === 'no-signs' ? COLORS.clear : COLORS.uncertain;
+  let color: string = COLORS.uncertain;
+  if (result.fakeProbability >= alertThreshold) color = COLORS.alert;
+  else if (band === 'no-signs') color = COLORS.clear;
   const accuracy = model.accuracy === null ? 'no measured accuracy' : `${Math.round(model.accuracy * 100)}% accurate on its test set`;
   return {
     summary: `${percent} · ${BAND_LABELS[band]}`,

@@ -1,6 +1,6 @@
 /**
  * Finds every `<video>` of a document, including those inside open shadow roots, and
- * reports added and removed ones. A MutationObserver sees insertions into observed
+ * reports added and removed ones. A MutationObserver reports insertions into observed
  * trees, but `attachShadow` fires no mutation, so a slow periodic rescan catches
  * shadow roots attached after their host was inserted.
  */

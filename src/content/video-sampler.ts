@@ -26,7 +26,7 @@ export interface SamplerContext {
   /** Claims the document's single in-flight slot; false while another frame is being analysed. */
   tryAcquire(): boolean;
   release(): void;
-  /** Called when the engine did not answer, so the caller can ask the background to start it. */
+  /** Called when no engine responded, so the caller can request the background to start it. */
   engineMissing(): void;
   onResult(sampler: VideoSampler, result: VideoResult, model: ModelCardSummary | null): void;
 }

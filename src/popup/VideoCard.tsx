@@ -2,7 +2,7 @@ import { BAND_LABELS, probabilityBand } from '../engine/bands';
 import { STATUS_LABELS, type ModelCardSummary, type VideoRecord } from '../messages';
 import { ScoreChart } from './ScoreChart';
 
-/** The model's accuracy in one sentence, so a probability never appears without it. */
+/** Formats the model's accuracy as one sentence, so a probability never appears without it. */
 function caveat(model: ModelCardSummary): string {
   const accuracy =
     model.accuracy === null
@@ -29,7 +29,7 @@ function Verdict(props: { video: VideoRecord; model: ModelCardSummary | null }) 
   );
 }
 
-/** One video of the tab: thumbnail, state, verdict, chart and counts. */
+/** Renders one video of the tab: thumbnail, state, verdict, chart and counts. */
 export function VideoCard(props: { video: VideoRecord; model: ModelCardSummary | null; alertThreshold: number }) {
   const { video, model, alertThreshold } = props;
   return (

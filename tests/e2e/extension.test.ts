@@ -55,7 +55,7 @@ afterAll(async () => {
   await otherSite?.close();
 });
 
-/** Checks that the card shows a verdict when the model is trained and says "untrained" otherwise. */
+/** Checks that the card shows a verdict with a trained model and the untrained notice otherwise. */
 function expectVerdictOrUntrained(notices: string[], video: PopupVideo): void {
   const untrained = notices.some((notice) => notice.includes('not trained'));
   if (untrained) {

@@ -3,12 +3,12 @@
 const HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Screener test page</title></head>';
 const VIDEO_ATTRIBUTES = 'autoplay muted loop playsinline width="640" height="360"';
 
-/** A page with one playing video. */
+/** Returns a page with one playing video. */
 export function videoPage(videoUrl: string): string {
   return `${HEAD}<body><h1>Video</h1><video id="video" src="${videoUrl}" ${VIDEO_ATTRIBUTES}></video></body></html>`;
 }
 
-/** A page that adds a video inside an open shadow root `delayMs` after load. */
+/** Returns a page that adds a video inside an open shadow root `delayMs` after load. */
 export function lateShadowVideoPage(videoUrl: string, delayMs: number): string {
   return `${HEAD}<body><h1>Late video</h1><div id="host"></div><script>
     setTimeout(() => {
@@ -22,7 +22,7 @@ export function lateShadowVideoPage(videoUrl: string, delayMs: number): string {
   </script></body></html>`;
 }
 
-/** A page that embeds `frameUrl` in an iframe. */
+/** Returns a page that embeds `frameUrl` in an iframe. */
 export function iframePage(frameUrl: string): string {
   return `${HEAD}<body><h1>Embedded player</h1><iframe src="${frameUrl}" width="700" height="420" style="border:0"></iframe></body></html>`;
 }
