@@ -101,10 +101,10 @@ describe.skipIf(!HAS_FIREFOX)('Firefox extension', () => {
     await waitUntil(
       async () => {
         popupText = await viewer.evaluate(() => document.body.innerText);
-        return popupText.includes('Backend');
+        return popupText.includes('Backend') && popupText.includes('faces in');
       },
       10_000,
-      'the popup to show the engine',
+      'the popup to show the engine and the video',
     );
     expect(popupText).toContain('wasm');
     expect(popupText).toMatch(/faces in \d+ frames, 1 in the latest/);
