@@ -16,7 +16,13 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
-import { type Mtcnn, type MtcnnConfig, createMtcnn } from '../src/engine/mtcnn';
+import { DEFAULT_MTCNN_CONFIG, type Mtcnn, type MtcnnConfig, createMtcnn } from '../src/engine/mtcnn';
+import { finalizeCandidates } from '../src/engine/mtcnn/onet';
+import { proposeCandidates } from '../src/engine/mtcnn/pnet';
+import { computePyramid } from '../src/engine/mtcnn/pyramid';
+import { normalizeRgba } from '../src/engine/mtcnn/resize';
+import { refineCandidates } from '../src/engine/mtcnn/rnet';
+import { disposeMtcnnParams, loadMtcnnParams } from '../src/engine/mtcnn/weights';
 import type { Box, DetectedFace, ModelFileReader, RgbaImage } from '../src/engine/types';
 import { createModelFileReader } from '../src/node/model-files';
 
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
   console.log('');
 
   // Each measurement appends rows to one table. Add AlexNet's ms per face here as another `Measurement`.
-  const measurements: Measurement[] = [measureMtcnn, measureReferenceAgreement];
+  const measurements: Measurement[] = [measureMtcnn, measureMtcnnStages, measureReferenceAgreement];
   const rows: MeasurementRow[] = [];
   const notes: string[] = [];
   for (const measurement of measurements) {
@@ -242,6 +248,60 @@ const measureReferenceAgreement: Measurement = async (context) => {
     ],
   };
 };
+
+/**
+ * Splits the default detector's CPU time per frame into its three stages on the WASM backend,
+ * with the mean number of candidates each stage passes on.
+ */
+const measureMtcnnStages: Measurement = async (context) => {
+  if (!context.backends.includes('wasm') || !(await tf.setBackend('wasm'))) {
+    return { rows: [], notes: ['MTCNN stage split skipped: it runs on the wasm backend only.'] };
+  }
+  const params = await loadMtcnnParams(context.readFile);
+  const [pnetThreshold, rnetThreshold, onetThreshold] = DEFAULT_MTCNN_CONFIG.scoreThresholds;
+  const cpuMs = [0, 0, 0];
+  const candidates = [0, 0, 0];
+  try {
+    for (let run = -WARM_UP_RUNS; run < context.frames.length; run++) {
+      const frame = context.frames[Math.max(run, 0)];
+      const image = normalizeRgba(frame);
+      const levels = computePyramid(frame.width, frame.height, DEFAULT_MTCNN_CONFIG.minFaceSize, DEFAULT_MTCNN_CONFIG.scaleFactor);
+      const start = readCpuMs();
+      const proposals = await proposeCandidates(image, levels, params.pnet, pnetThreshold);
+      const afterPNet = readCpuMs();
+      const refined = await refineCandidates(image, proposals, params.rnet, rnetThreshold);
+      const afterRNet = readCpuMs();
+      const faces = await finalizeCandidates(image, refined, params.onet, onetThreshold);
+      const afterONet = readCpuMs();
+      if (run < 0) {
+        continue;
+      }
+      cpuMs[0] += afterPNet - start;
+      cpuMs[1] += afterRNet - afterPNet;
+      cpuMs[2] += afterONet - afterRNet;
+      candidates[0] += proposals.length;
+      candidates[1] += refined.length;
+      candidates[2] += faces.length;
+    }
+  } finally {
+    disposeMtcnnParams(params);
+  }
+  const frames = context.frames.length;
+  const stages = ['P-Net', 'R-Net', 'O-Net'];
+  return {
+    rows: [],
+    notes: [
+      'MTCNN stages on wasm, default settings, CPU ms per frame (candidates passed on): ' +
+        stages.map((stage, i) => `${stage} ${(cpuMs[i] / frames).toFixed(1)} (${(candidates[i] / frames).toFixed(1)})`).join(', ') +
+        '.',
+    ],
+  };
+};
+
+function readCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
 
 /** Runs the detector over all frames after warm-up runs and returns per-frame wall times and faces. */
 async function timeDetector(

@@ -3,7 +3,7 @@ import { type MtcnnConfig, resolveMtcnnConfig } from './config';
 import { finalizeCandidates } from './onet';
 import { proposeCandidates } from './pnet';
 import { PNET_CELL_SIZE, computePyramid } from './pyramid';
-import type { RgbFloatImage } from './resize';
+import { normalizeRgba } from './resize';
 import { refineCandidates } from './rnet';
 import { type MtcnnParams, disposeMtcnnParams, loadMtcnnParams } from './weights';
 
@@ -49,7 +49,7 @@ async function detectFaces(params: MtcnnParams, image: RgbaImage, config: MtcnnC
 
   // The image stays on the CPU: the pyramid and the crops are built there, and only network
   // inputs go to the backend.
-  const rgb = toNormalizedRgb(image);
+  const rgb = normalizeRgba(image);
   const proposals = await proposeCandidates(rgb, levels, params.pnet, pnetThreshold);
   const refined = await refineCandidates(rgb, proposals, params.rnet, rnetThreshold);
   return finalizeCandidates(rgb, refined, params.onet, onetThreshold);
@@ -65,17 +65,4 @@ function checkImage(image: RgbaImage): void {
       `MTCNN: image data has ${data.length} bytes but a ${width}x${height} RGBA image needs ${width * height * 4}. Pass 4 bytes per pixel`,
     );
   }
-}
-
-/** Drops alpha and maps bytes to `(value - 127.5) / 128`, the networks' input range. */
-function toNormalizedRgb(image: RgbaImage): RgbFloatImage {
-  const pixels = image.width * image.height;
-  const rgb = new Float32Array(pixels * 3);
-  const { data } = image;
-  for (let i = 0, j = 0; i < pixels * 4; i += 4, j += 3) {
-    rgb[j] = (data[i] - 127.5) * 0.0078125;
-    rgb[j + 1] = (data[i + 1] - 127.5) * 0.0078125;
-    rgb[j + 2] = (data[i + 2] - 127.5) * 0.0078125;
-  }
-  return { width: image.width, height: image.height, data: rgb };
 }

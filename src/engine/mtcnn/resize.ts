@@ -1,8 +1,23 @@
+import type { RgbaImage } from '../types';
+
 /** An RGB float image, 3 values per pixel, rows top to bottom. */
 export interface RgbFloatImage {
   width: number;
   height: number;
   data: Float32Array;
+}
+
+/** Drops alpha and maps bytes to `(value - 127.5) / 128`, the networks' input range. */
+export function normalizeRgba(image: RgbaImage): RgbFloatImage {
+  const pixels = image.width * image.height;
+  const rgb = new Float32Array(pixels * 3);
+  const { data } = image;
+  for (let i = 0, j = 0; i < pixels * 4; i += 4, j += 3) {
+    rgb[j] = (data[i] - 127.5) * 0.0078125;
+    rgb[j + 1] = (data[i + 1] - 127.5) * 0.0078125;
+    rgb[j + 2] = (data[i + 2] - 127.5) * 0.0078125;
+  }
+  return { width: image.width, height: image.height, data: rgb };
 }
 
 /**
