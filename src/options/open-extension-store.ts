@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { useBackend } from '../engine/backend';
 import { loadClassifier } from '../engine/classifier';
@@ -20,6 +21,9 @@ export const readBundledModelFile: ModelFileReader = async (relativePath) => {
 export async function openExtensionStore(): Promise<ModelStore> {
   // The WASM binaries ship inside the extension; TF.js would otherwise fetch them from a CDN.
   setWasmPaths(chrome.runtime.getURL('wasm/'));
+  // The threaded WASM build starts workers from blob: scripts, which the extension CSP blocks in
+  // Chrome (script-src 'self'), so validation runs single-threaded.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await useBackend('wasm');
   return ModelStore.open({ readBundledFile: readBundledModelFile, loadClassifier });
 }
