@@ -122,6 +122,14 @@ describe('trainClassifier', () => {
     result.model.dispose();
   });
 
+  it('stops at the time budget', async () => {
+    const result = await trainClassifier(train, validation, baseOptions({ epochs: 5, timeBudgetSeconds: 0.001 }));
+    // The first step always runs, so the budget ends the first epoch after one step.
+    expect(result.history).toHaveLength(1);
+    expect(result.history[0].steps).toBe(1);
+    result.model.dispose();
+  });
+
   it('rejects a malformed dataset', async () => {
     const broken = { ...train, count: train.count + 1 };
     await expect(trainClassifier(broken, validation, baseOptions({}))).rejects.toThrow(/training set has 33 faces/);

@@ -8,6 +8,8 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training loss over the epoch's steps. */
   loss: number;
+  /** Training steps run; fewer than a full epoch when the time budget ended it. */
+  steps: number;
   valLoss?: number;
   /** Validation ROC AUC; NaN when the validation set lacks a class. */
   valAuc: number;

@@ -28,6 +28,7 @@ interface CliOptions {
   limit: string;
   checkpointDir: string;
   resume: boolean;
+  timeBudget?: string;
   backend?: TrainingBackendName;
 }
 
@@ -45,6 +46,7 @@ const program = new Command()
   .option('--limit <n>', 'use only the first n rows of labels.csv (0 = all), for smoke runs', '0')
   .option('--checkpoint-dir <folder>', 'per-epoch checkpoints', '.cache/checkpoints/default-bce')
   .option('--resume', 'continue from the checkpoint folder', false)
+  .option('--time-budget <minutes>', 'stop training after this many minutes; the epoch in progress ends early and is validated')
   .option('--backend <name>', 'force a TF.js backend: tensorflow, wasm or cpu');
 
 async function main(): Promise<void> {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     seed,
     checkpointDir: options.checkpointDir,
     resume: options.resume,
+    timeBudgetSeconds: options.timeBudget === undefined ? undefined : Number(options.timeBudget) * 60,
     onProgress: (p) => {
       if (p.step % 50 === 0 || p.step === p.stepsPerEpoch) {
         console.log(`epoch ${p.epoch} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(1)} faces/s eta ${Math.round(p.etaSeconds)} s`);
@@ -83,7 +86,8 @@ async function main(): Promise<void> {
   });
 
   const summary = summariseValidation(result.validationScores, validation.labels);
-  const card = buildCard(options, result.bestEpoch, result.history.length, summary, train.count, validation.count, Math.round((Date.now() - started) / 1000), backend);
+  const facesSeen = result.history.slice(0, result.bestEpoch).reduce((sum, record) => sum + record.steps * Number(options.batchSize), 0);
+  const card = buildCard(options, result.bestEpoch, result.history.length, summary, { train: train.count, validation: validation.count, seen: facesSeen }, Math.round((Date.now() - started) / 1000), backend);
   await exportClassifier(result, card, options.out);
   console.log(`exported ${options.out}: best epoch ${result.bestEpoch}, validation AUC ${summary.metrics.auc.toFixed(4)}, temperature ${summary.temperature.toFixed(3)}`);
 }
@@ -93,8 +97,7 @@ function buildCard(
   bestEpoch: number,
   epochs: number,
   summary: ReturnType<typeof summariseValidation>,
-  trainFaces: number,
-  validationFaces: number,
+  faces: { train: number; validation: number; seen: number },
   seconds: number,
   backend: TrainingBackendName,
 ): ModelCard {
@@ -107,7 +110,7 @@ function buildCard(
       {
         name: 'DFDC face crops (24,000 crops, one per video, drawn at random by source group from the DFDC training set)',
         source: options.data,
-        faces: { train: trainFaces, validation: validationFaces },
+        faces: { train: faces.train, validation: faces.validation },
         methods: ['DFDC'],
       },
     ],
@@ -119,7 +122,9 @@ function buildCard(
     trained: true,
     notes: [
       `Trained by: npx tsx training/train-default-model.ts --data ${options.data} --out ${options.out} --epochs ${options.epochs} --patience ${options.patience} --seed ${options.seed}` +
+        `${options.timeBudget === undefined ? '' : ` --time-budget ${options.timeBudget}`}` +
         ` (Adam ${options.learningRate}, batch ${options.batchSize}, dropout 0.5, horizontal flip only, TF.js ${backend} backend, ${seconds} s).`,
+      `The exported weights had seen ${faces.seen} training faces (${(faces.seen / faces.train).toFixed(2)} passes over the ${faces.train} training crops) when the run stopped.`,
       'Faces: each 224x224 crop was used whole, converted to grey (BT.601) and resized to 128x128; no MTCNN detection or alignment, so inference faces from alignFace are framed differently than the training faces.',
       'Metrics are per face on the held-out 10% of source groups. The temperature was fitted on the same faces, so log loss and ECE are optimistic; AUC does not depend on it.',
       'Generalisation: seen only DFDC fakes (2019 face swaps, mostly frontal, actors filmed for the challenge). Expect lower accuracy on other generators, heavy compression, or other face framing.',

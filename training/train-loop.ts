@@ -64,6 +64,12 @@ export interface TrainOptions {
   resume?: boolean;
   /** Margins of the embedding losses. */
   lossOptions?: LossOptions;
+  /**
+   * Wall-clock budget of the training steps in seconds, counted from the call. When it runs out,
+   * the current epoch ends after its current step, is validated and checkpointed like a full
+   * epoch, and training stops. At least one step runs. Default: no budget.
+   */
+  timeBudgetSeconds?: number;
   /** Training faces the embedding classifier is fitted on, at most. Default 4000. */
   embeddingFitFaces?: number;
   onProgress?(progress: TrainProgress): void;
@@ -114,6 +120,8 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
   let bestEpoch = 0;
   let bestAuc = Number.NEGATIVE_INFINITY;
   let bestWeights: tf.Tensor[] = [];
+  let bestScores: Float32Array | null = null;
+  const deadline = options.timeBudgetSeconds === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.timeBudgetSeconds * 1000;
   if (options.resume && options.checkpointDir) {
     const state = await readCheckpointState(options.checkpointDir);
     if (state) {
@@ -131,9 +139,13 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
       if (options.earlyStoppingPatience > 0 && bestEpoch > 0 && epoch - bestEpoch > options.earlyStoppingPatience) {
         break;
       }
-      const loss = runEpoch(model, optimizer, lossFunction, train, options, random, epoch, batchSize);
+      // Every call trains at least one step, so a result always has a validated epoch.
+      if (history.length > 0 && performance.now() >= deadline) {
+        break;
+      }
+      const { loss, steps } = runEpoch(model, optimizer, lossFunction, train, options, random, epoch, batchSize, deadline);
       const evaluation = await evaluateEpoch(model, options, train, validation, lossFunction, batchSize, random);
-      const record: EpochRecord = { epoch, loss, valLoss: evaluation.valLoss, valAuc: evaluation.auc };
+      const record: EpochRecord = { epoch, loss, steps, valLoss: evaluation.valLoss, valAuc: evaluation.auc };
       history.push(record);
       const isBest = evaluation.auc > bestAuc || bestEpoch === 0;
       if (isBest) {
@@ -141,6 +153,7 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
         bestEpoch = epoch;
         tf.dispose(bestWeights);
         bestWeights = model.getWeights().map((weight) => weight.clone());
+        bestScores = evaluation.scores;
       }
       options.onEpoch?.(record);
       if (options.checkpointDir) {
@@ -150,14 +163,14 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
     if (bestWeights.length > 0) {
       model.setWeights(bestWeights);
     }
-    return await finishModel(model, options, train, validation, history, bestEpoch);
+    return await finishModel(model, options, train, validation, history, bestEpoch, bestScores);
   } finally {
     tf.dispose(bestWeights);
     optimizer.dispose();
   }
 }
 
-/** Runs one epoch of Adam steps; returns the mean training loss. */
+/** Runs one epoch of Adam steps, or fewer when the deadline passes; returns the mean training loss and the step count. */
 function runEpoch(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
@@ -167,19 +180,22 @@ function runEpoch(
   random: SeededRandom,
   epoch: number,
   batchSize: number,
-): number {
+  deadline: number,
+): { loss: number; steps: number } {
   const order = epochOrder(train.labels, options.balanceClasses, random);
   const stepsPerEpoch = Math.floor(order.length / batchSize);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const started = performance.now();
   let lossTotal = 0;
-  for (let step = 0; step < stepsPerEpoch; step++) {
+  let stepsRun = 0;
+  for (let step = 0; step < stepsPerEpoch && (step === 0 || performance.now() < deadline); step++) {
     const indices = order.slice(step * batchSize, (step + 1) * batchSize);
     const { images, labels } = makeBatch(train, indices, options.augment, random);
     const stepLoss = optimizer.minimize(() => lossFunction(labels, model.apply(images, { training: true }) as tf.Tensor), true, variables);
     // One read per step: the loss drives the progress report, and WASM is synchronous anyway.
     lossTotal += stepLoss ? stepLoss.dataSync()[0] : Number.NaN;
     tf.dispose([stepLoss as tf.Scalar, images, labels]);
+    stepsRun++;
 
     const seconds = (performance.now() - started) / 1000;
     const stepsLeft = stepsPerEpoch - step - 1 + (options.epochs - epoch) * stepsPerEpoch;
@@ -192,12 +208,14 @@ function runEpoch(
       etaSeconds: (seconds / (step + 1)) * stepsLeft,
     });
   }
-  return lossTotal / stepsPerEpoch;
+  return { loss: lossTotal / stepsRun, steps: stepsRun };
 }
 
 interface EpochEvaluation {
   auc: number;
   valLoss: number;
+  /** Fake probabilities of the validation faces, or null for embedding losses. */
+  scores: Float32Array | null;
 }
 
 async function evaluateEpoch(
@@ -214,13 +232,13 @@ async function evaluateEpoch(
     const valLoss = await meanBatchLoss(lossFunction, outputs, validation.labels, batchSize);
     if (!isEmbeddingLoss(options.loss)) {
       const scores = await scoreFaces(outputs);
-      return { auc: rocAuc(validation.labels, scores), valLoss };
+      return { auc: rocAuc(validation.labels, scores), valLoss, scores };
     }
     const classifier = await fitEmbeddingClassifier(model, train, options, random);
     const scores = tf.tidy(() => tf.sigmoid(tf.add(tf.matMul(outputs, tf.tensor2d(classifier.weights, [classifier.weights.length, 1])), classifier.bias)));
     const values = await scores.data();
     scores.dispose();
-    return { auc: rocAuc(validation.labels, values), valLoss };
+    return { auc: rocAuc(validation.labels, values), valLoss, scores: null };
   } finally {
     outputs.dispose();
   }
@@ -262,6 +280,7 @@ async function finishModel(
   validation: FaceDataset,
   history: EpochRecord[],
   bestEpoch: number,
+  bestScores: Float32Array | null,
 ): Promise<TrainResult> {
   let probabilityModel = model;
   let embeddingClassifier: LogisticRegression | undefined;
@@ -269,9 +288,13 @@ async function finishModel(
     embeddingClassifier = await fitEmbeddingClassifier(model, train, options, new SeededRandom(options.seed));
     probabilityModel = attachProbabilityHead(model, embeddingClassifier);
   }
-  const outputs = await predictOutputs(probabilityModel, validation);
-  const validationScores = await scoreFaces(outputs);
-  outputs.dispose();
+  // The best epoch's validation scores are reused unless a resume restored weights without them.
+  let validationScores = bestScores;
+  if (validationScores === null) {
+    const outputs = await predictOutputs(probabilityModel, validation);
+    validationScores = await scoreFaces(outputs);
+    outputs.dispose();
+  }
   return { model: probabilityModel, loss: options.loss, history, bestEpoch, validationScores, embeddingClassifier };
 }
 
