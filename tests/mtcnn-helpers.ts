@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { ModelFileReader, RgbaImage } from '../src/engine/types';
+import { createModelFileReader } from '../src/node/model-files';
 
 /** Repository root, resolved from this file so tests run from any working directory. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,10 +15,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SHARED_DATA_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 
 /** Reads model files from the repository's `models/` folder. */
-export const readModelFile: ModelFileReader = async (relativePath) => {
-  const bytes = await readFile(path.join(REPO_ROOT, 'models', relativePath));
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-};
+export const readModelFile: ModelFileReader = createModelFileReader(path.join(REPO_ROOT, 'models'));
 
 /** Decodes a JPEG or PNG file into RGBA pixels. */
 export async function readImageFile(file: string): Promise<RgbaImage> {
