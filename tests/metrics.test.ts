@@ -9,6 +9,7 @@ import { accuracyOf, confusionMatrix, videoLevelScores } from '../training/metri
 import { evaluateScores } from '../training/metrics/evaluate';
 import { rocAuc, rocCurve, trapezoidArea } from '../training/metrics/roc';
 import { mulberry32 } from '../training/data/split';
+import { calibrateScores } from '../training/commands/fit-report';
 
 /** Tolerance of values computed by hand in closed form. */
 const EXACT_TOLERANCE = 1e-12;
@@ -137,6 +138,16 @@ describe('calibration', () => {
     if (fitted.method !== 'platt') throw new Error('expected a Platt calibration');
     expect(Math.abs(fitted.slope - 0.5)).toBeLessThan(FIT_TOLERANCE);
     expect(Math.abs(fitted.intercept - 1)).toBeLessThan(FIT_TOLERANCE);
+  });
+
+  it('never raises validation log loss', () => {
+    const { probabilities, labels } = sample(0.5, 1);
+    const set = (count: number) => ({ labels: Uint8Array.from(labels.slice(0, count)), images: new Uint8Array(0), count, videoIds: [], methods: [] });
+    const results = calibrateScores(probabilities.slice(0, 5000), set(5000), probabilities.slice(0, 5000), set(5000));
+    for (const [method, result] of Object.entries(results)) {
+      expect(result.validationLogLossAfter, method).toBeLessThanOrEqual(result.validationLogLossBefore);
+      expect(result.validationEceAfter, method).toBeLessThan(result.validationEceBefore);
+    }
   });
 
   it('stays finite on separable data', () => {

@@ -9,6 +9,9 @@ import type { FaceDataset } from '../data/face-dataset';
 /** A calibration fitted on the validation split, with ECE before and after on both held-out splits. */
 export interface CalibrationResult {
   calibration: Calibration;
+  /** Log loss on the validation split, the quantity the fit minimises. */
+  validationLogLossBefore: number;
+  validationLogLossAfter: number;
   validationEceBefore: number;
   validationEceAfter: number;
   testEceBefore: number;
@@ -26,6 +29,8 @@ export function calibrateScores(
     const calibration = fitCalibration(method, validationScores, validation.labels);
     return {
       calibration,
+      validationLogLossBefore: logLoss(validationScores, validation.labels),
+      validationLogLossAfter: logLoss(applyCalibration(calibration, validationScores), validation.labels),
       validationEceBefore: expectedCalibrationError(validationScores, validation.labels),
       validationEceAfter: expectedCalibrationError(applyCalibration(calibration, validationScores), validation.labels),
       testEceBefore: expectedCalibrationError(testScores, test.labels),

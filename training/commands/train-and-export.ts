@@ -160,10 +160,10 @@ async function rewriteCard(outDir: string, card: ModelCard): Promise<void> {
 }
 
 function fitMarkdown(loss: LossName, test: EvaluationReport, calibrations: ReturnType<typeof calibrateScores>, history: EpochRecord[], bestEpoch: number): string {
-  const lines = [`# Training report: ${loss}`, '', `Best epoch ${bestEpoch} of ${history.length}.`, '', evaluationMarkdown('Test split (temperature-calibrated)', test), '## Calibration', '', '| method | parameters | validation ECE before | after | test ECE before | after |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [`# Training report: ${loss}`, '', `Best epoch ${bestEpoch} of ${history.length}.`, '', evaluationMarkdown('Test split (temperature-calibrated)', test), '## Calibration', '', '| method | parameters | validation log loss before | after | validation ECE before | after | test ECE before | after |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const [method, result] of Object.entries(calibrations)) {
     const parameters = result.calibration.method === 'temperature' ? `T = ${result.calibration.temperature.toFixed(4)}` : `a = ${result.calibration.slope.toFixed(4)}, b = ${result.calibration.intercept.toFixed(4)}`;
-    lines.push(`| ${method} | ${parameters} | ${percent(result.validationEceBefore)} | ${percent(result.validationEceAfter)} | ${percent(result.testEceBefore)} | ${percent(result.testEceAfter)} |`);
+    lines.push(`| ${method} | ${parameters} | ${result.validationLogLossBefore.toFixed(4)} | ${result.validationLogLossAfter.toFixed(4)} | ${percent(result.validationEceBefore)} | ${percent(result.validationEceAfter)} | ${percent(result.testEceBefore)} | ${percent(result.testEceAfter)} |`);
   }
   lines.push('', '## History', '', '| epoch | loss | validation loss | validation AUC |', '| --- | --- | --- | --- |');
   for (const record of history) lines.push(`| ${record.epoch} | ${record.loss.toFixed(4)} | ${record.valLoss?.toFixed(4) ?? 'n/a'} | ${record.valAuc.toFixed(4)} |`);
