@@ -95,7 +95,7 @@ export interface ModelCardSummary {
   trained: boolean;
   /** Accuracy on the card's held-out test set in [0, 1], when measured. */
   accuracy: number | null;
-  /** Name of the data set the accuracy was measured on. */
+  /** Data the accuracy was measured on, such as "the validation split of DFDC face crops". */
   testSet: string | null;
 }
 

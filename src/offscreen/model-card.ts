@@ -1,26 +1,11 @@
-import type { Engine } from '../engine/engine';
+import type { ModelCard } from '../engine/classifier';
 import type { ModelCardSummary } from '../messages';
 
-/**
- * Finds the first numeric `accuracy` in a card's metrics, searching nested objects
- * breadth first, so `{ accuracy }` and `{ test: { accuracy } }` both work.
- */
-function findAccuracy(metrics: unknown): number | null {
-  const queue: unknown[] = [metrics];
-  while (queue.length > 0) {
-    const value = queue.shift();
-    if (typeof value !== 'object' || value === null) continue;
-    for (const [key, child] of Object.entries(value)) {
-      if (key.toLowerCase() === 'accuracy' && typeof child === 'number') return child;
-      queue.push(child);
-    }
-  }
-  return null;
-}
-
 /** Reduces the engine's model card to what the popup shows; null means no trained classifier. */
-export function summarizeCard(card: Engine['model']): ModelCardSummary | null {
-  if (card === null) return null;
+export function summarizeCard(card: ModelCard | null): ModelCardSummary | null {
+  if (card === null || !card.trained) return null;
   const datasets = card.datasets.map((dataset) => dataset.name).join(', ');
-  return { trained: true, accuracy: findAccuracy(card.metrics), testSet: datasets === '' ? null : datasets };
+  if (card.metrics === null) return { trained: true, accuracy: null, testSet: null };
+  const testSet = datasets === '' ? `its ${card.metrics.split} split` : `the ${card.metrics.split} split of ${datasets}`;
+  return { trained: true, accuracy: card.metrics.accuracy, testSet };
 }
