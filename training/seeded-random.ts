@@ -37,7 +37,7 @@ export class SeededRandom {
     return values;
   }
 
-  /** The internal state, to store in a checkpoint. */
+  /** Returns the internal state, to store in a checkpoint. */
   getState(): number {
     return this.state;
   }

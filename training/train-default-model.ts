@@ -4,8 +4,9 @@
  *
  *   npx tsx training/train-default-model.ts --data ../shared/data/dfdc-faces --out models/classifier
  *
- * Add `--resume` to continue from the checkpoint folder after an interruption; with `--epochs`
- * no higher than the epochs already finished, it only exports the best checkpoint.
+ * Add `--resume` to continue from the checkpoint folder after an interruption. When `--epochs`
+ * is no higher than the number of epochs already finished, the run only exports the best
+ * checkpoint.
  */
 import path from 'node:path';
 import { Command } from 'commander';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pairwiseDistance } from './pairwise-distance';
 
-/** Which samples act as anchors (and positives). */
+/** Class of the anchors (and positives) of the triplet loss. */
 export type TripletAnchors = 'real' | 'both';
 
 /** Options of the semi-hard triplet loss. */

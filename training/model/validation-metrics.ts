@@ -13,8 +13,8 @@ export interface ValidationSummary {
 
 /**
  * Fits the temperature on the validation scores and measures the calibrated probabilities
- * there. AUC does not depend on the temperature; log loss and ECE are measured on the same faces
- * the temperature was fitted on, so they are optimistic.
+ * there. AUC does not depend on the temperature. Log loss and ECE are measured on the faces the
+ * temperature was fitted on, so they are optimistic.
  */
 export function summariseValidation(scores: Float32Array, labels: Uint8Array): ValidationSummary {
   const temperature = fitTemperature(scores, labels);

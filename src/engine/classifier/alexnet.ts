@@ -24,11 +24,12 @@ const DEFAULT_DROPOUT = 0;
 const HIDDEN_UNITS = 128;
 
 /**
- * Builds the light AlexNet used for deepfake classification (PCSC 2024): three valid 5x5
- * convolutions (32, 64, 128 filters) each followed by ReLU and a 3x3 max-pool with stride 3,
- * a 512-d flatten, then a dense 128 + ReLU (+ dropout) and the head. Shapes for a 128x128x1
- * input: 124 -> 41 -> 37 -> 12 -> 8 -> 2, so the flatten has 2 x 2 x 128 = 512 values. With the
- * `paper-5way` head the model has 323,333 parameters.
+ * Builds the light AlexNet of the face classifier. Three valid 5x5 convolutions (32, 64 and 128
+ * filters) are each followed by ReLU and a 3x3 max-pool with stride 3. A 512-d flatten follows,
+ * then a dense 128 + ReLU (+ dropout) and the head. For a 128x128x1 input the spatial sizes are
+ * 124 -> 41 -> 37 -> 12 -> 8 -> 2, so the flatten has 2 x 2 x 128 = 512 values. With the
+ * `paper-5way` head, the 5-way softmax of the published Keras summary, the model has 323,333
+ * parameters.
  */
 export function buildAlexNet(options: AlexNetOptions): tf.LayersModel {
   const dropout = options.dropout ?? DEFAULT_DROPOUT;

@@ -88,7 +88,7 @@ async function readText(readFile: ModelFileReader, relativePath: string): Promis
   }
 }
 
-/** An IOHandler that reads a TF.js layers model and its shards through the model file reader. */
+/** Creates an IOHandler that reads a TF.js layers model and its shards through the model file reader. */
 function modelFileHandler(readFile: ModelFileReader, folder: string, modelJson: ArrayBuffer): tf.io.IOHandler {
   return {
     load: async () => {

@@ -1,5 +1,5 @@
 /**
- * Training losses of the classifier. `bce` and `sparse-cce` train a classification head;
+ * Training losses of the classifier. `bce` and `sparse-cce` train a classification head.
  * `triplet` and `contrastive` train the 512-d embedding, and a logistic regression fitted on
  * the embedding afterwards supplies the fake probability.
  */

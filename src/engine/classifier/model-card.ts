@@ -4,7 +4,7 @@ import type { LossName } from './loss-name';
 export interface ModelCardDataset {
   /** Dataset name, such as `DFDC face crops`. */
   name: string;
-  /** Where the data came from, as a path relative to the repository or a URL. */
+  /** Origin of the data: a path relative to the repository, or a URL. */
   source: string;
   /** Faces per split. */
   faces: { train: number; validation: number; test?: number };
@@ -12,7 +12,7 @@ export interface ModelCardDataset {
   methods: string[];
 }
 
-/** How the faces were divided between training and validation. */
+/** Division of the faces between training and validation. */
 export interface ModelCardSplit {
   /** Unit kept on one side of the split, such as `source group` or `identity`. */
   unit: string;
