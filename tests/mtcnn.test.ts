@@ -75,6 +75,28 @@ describe('MTCNN on the astronaut fixture', () => {
   });
 });
 
+describe('MTCNN on large images', () => {
+  it('finds the face above maxInputSize', async () => {
+    // 5x nearest-neighbour upscale: 1280x1280 with a face of about 280 px.
+    const large = upscaleImage(astronaut, 5);
+    const faces = await mtcnn.detect(large, { maxInputSize: 320 });
+    expect(faces).toHaveLength(1);
+    const [small] = await mtcnn.detect(astronaut);
+    expect(Math.abs(faces[0].box.x / 5 - small.box.x)).toBeLessThan(4);
+    expect(Math.abs(faces[0].box.width / 5 - small.box.width)).toBeLessThan(6);
+  });
+
+  it('raises the minimum face above maxInputSize', async () => {
+    // The 256-px fixture (face about 56 px) pasted into a 1024x1024 grey canvas.
+    const canvas = pasteImage(astronaut, 1024, 1024, 384, 384);
+    const found = await mtcnn.detect(canvas);
+    expect(found).toHaveLength(1);
+    // maxInputSize 256 raises the 20-px minimum face to 80 px, above this face.
+    const missed = await mtcnn.detect(canvas, { maxInputSize: 256 });
+    expect(missed).toHaveLength(0);
+  });
+});
+
 describe.skipIf(!hasReference)('MTCNN on the reference image', () => {
   it('finds all six faces within tolerance', async () => {
     const reference = JSON.parse(readFileSync(path.join(REFERENCE_DIR, 'expected.json'), 'utf8')) as ReferenceFile;
@@ -167,6 +189,30 @@ function cropImage(image: RgbaImage, width: number, height: number): RgbaImage {
   for (let row = 0; row < height; row++) {
     const start = row * image.width * 4;
     data.set(image.data.subarray(start, start + width * 4), row * width * 4);
+  }
+  return { width, height, data };
+}
+
+/** Scales an image up by an integer factor with nearest-neighbour sampling. */
+function upscaleImage(image: RgbaImage, factor: number): RgbaImage {
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const source = (Math.floor(y / factor) * image.width + Math.floor(x / factor)) * 4;
+      data.set(image.data.subarray(source, source + 4), (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
+/** Places an image at `(left, top)` on a mid-grey canvas of the given size. */
+function pasteImage(image: RgbaImage, width: number, height: number, left: number, top: number): RgbaImage {
+  const data = new Uint8Array(width * height * 4).fill(128);
+  for (let row = 0; row < image.height; row++) {
+    const start = row * image.width * 4;
+    data.set(image.data.subarray(start, start + image.width * 4), ((top + row) * width + left) * 4);
   }
   return { width, height, data };
 }
