@@ -34,8 +34,9 @@ interface ScoredLandmarks extends Candidate {
 
 /**
  * Stage 3: scores the R-Net candidates with O-Net in one batch and returns the final faces
- * with square boxes and landmarks, highest score first. Landmarks are relative to the box O-Net saw, so they
- * are placed before the box regression moves it.
+ * with square boxes and landmarks, highest score first. O-Net predicts landmarks relative to
+ * the box it saw, so they are placed before the box regression moves it, as in the original
+ * MTCNN. face-api.js places them in the regressed box instead.
  */
 export async function finalizeCandidates(
   image: RgbFloatImage,
