@@ -61,6 +61,15 @@ export function ensureFaceVideo(options: Partial<SampleVideoOptions> = {}): stri
   return output;
 }
 
+/** Returns an all-black WebM, which reads back like DRM-protected video, cached like {@link ensureFaceVideo}. */
+export function ensureBlackVideo(seconds = 10): string {
+  const output = join(CACHE_DIR, `black-${seconds}s.webm`);
+  if (existsSync(output)) return output;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  runFfmpeg(['-f', 'lavfi', '-i', `color=c=black:s=640x360:r=30:d=${seconds}`, ...VP8_ARGS, output]);
+  return output;
+}
+
 /** Returns a WebM of a moving test pattern without any face, cached like {@link ensureFaceVideo}. */
 export function ensureFacelessVideo(seconds = 10): string {
   const output = join(CACHE_DIR, `faceless-${seconds}s.webm`);

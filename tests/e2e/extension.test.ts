@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureFaceVideo, ensureFacelessVideo } from '../../src/demo/sample-videos';
+import { ensureBlackVideo, ensureFaceVideo, ensureFacelessVideo } from '../../src/demo/sample-videos';
 import { startStaticServer, type StaticServer } from '../../src/demo/static-server';
 import { HAS_CHROMIUM, REPO_ROOT, launchWithExtension, openPopup, readBadgeTexts, type BrowserBackend, type ExtensionBrowser } from './browser';
 import { buildExtension } from './build-extension';
@@ -39,11 +39,13 @@ beforeAll(async () => {
   const videos = {
     '/face.webm': { file: face, contentType: 'video/webm' },
     '/faceless.webm': { file: faceless, contentType: 'video/webm' },
+    '/black.webm': { file: ensureBlackVideo(), contentType: 'video/webm' },
   };
   site = await startStaticServer(videos);
   otherSite = await startStaticServer(videos);
   site.setRoute('/face.html', { contentType: 'text/html', body: videoPage('/face.webm') });
   site.setRoute('/faceless.html', { contentType: 'text/html', body: videoPage('/faceless.webm') });
+  site.setRoute('/black.html', { contentType: 'text/html', body: videoPage('/black.webm') });
   site.setRoute('/late.html', { contentType: 'text/html', body: lateShadowVideoPage('/face.webm', 1500) });
   site.setRoute('/cross-origin.html', { contentType: 'text/html', body: videoPage(`${otherSite.origin}/face.webm`) });
   site.setRoute('/iframe.html', { contentType: 'text/html', body: iframePage(`${otherSite.origin}/face.html`) });
@@ -98,6 +100,7 @@ describe.skipIf(!HAS_CHROMIUM).each(BACKENDS)('extension on %s', (backend) => {
     expect(state.engine).toContain(`Backend: ${engineBackend}`);
     expect(state.videos).toHaveLength(1);
     expect(state.videos[0].status).toBe('analysing');
+    expect(state.videos[0].hasThumbnail).toBe(true);
     expectVerdictOrUntrained(state.notices, state.videos[0]);
 
     const badges = await readBadgeTexts(page);
@@ -121,6 +124,17 @@ describe.skipIf(!HAS_CHROMIUM).each(BACKENDS)('extension on %s', (backend) => {
     const badges = await readBadgeTexts(page);
     expect(badges).toHaveLength(1);
     expect(badges[0]).toMatch(/^No face \d+ frames analysed, faces in 0, 0 in the latest frame\.$/);
+  }, TEST_TIMEOUT_MS[backend]);
+
+  test('black video cannot be scanned', async () => {
+    const { page, popup } = await visit(`${site.origin}/black.html`);
+    const state = await waitForPopup(popup, (current) => current.videos.some((video) => video.status === 'cannot-scan'), WAIT_MS[backend]);
+    expect(state.videos[0].text).toContain('Cannot be scanned');
+    expect(state.videos[0].text).not.toMatch(/\d+% ·/);
+    expect(state.videos[0].framesAnalysed).toBe(0);
+    const badges = await readBadgeTexts(page);
+    expect(badges).toHaveLength(1);
+    expect(badges[0]).toContain('Cannot be scanned');
   }, TEST_TIMEOUT_MS[backend]);
 
   test('video added after load is found', async () => {

@@ -6,6 +6,7 @@ export interface PopupVideo {
   text: string;
   framesAnalysed: number;
   framesWithFaces: number;
+  hasThumbnail: boolean;
 }
 
 /** Reads the popup's engine line and video cards. */
@@ -19,6 +20,7 @@ export async function readPopup(popup: Page): Promise<{ engine: string; notices:
       text: card.innerText,
       frames: card.querySelector('.frames')?.textContent ?? '',
       faces: card.querySelector('.faces')?.textContent ?? '',
+      hasThumbnail: card.querySelector('img') !== null,
     })),
   }));
   return {
@@ -29,6 +31,7 @@ export async function readPopup(popup: Page): Promise<{ engine: string; notices:
       text: video.text,
       framesAnalysed: Number(/(\d+) frames analysed/.exec(video.frames)?.[1] ?? Number.NaN),
       framesWithFaces: Number(/faces in (\d+) frames/.exec(video.faces)?.[1] ?? Number.NaN),
+      hasThumbnail: video.hasThumbnail,
     })),
   };
 }
