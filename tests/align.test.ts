@@ -108,6 +108,13 @@ describe('alignFace', () => {
     expect(face.data[0]).toBe(0);
   });
 
+  it('rejects non-finite landmarks', () => {
+    const image = makeImage(20, 20, () => [0, 0, 0]);
+    const landmarks = placeLandmarks(KNOWN_TRANSFORM_SMALL);
+    landmarks[2] = [Number.NaN, 4];
+    expect(() => alignFace(image, landmarks)).toThrow(/landmarks .* are invalid/);
+  });
+
   it('rejects a non-integer size', () => {
     const image = makeImage(20, 20, () => [0, 0, 0]);
     expect(() => alignFace(image, placeLandmarks(KNOWN_TRANSFORM_SMALL), 12.5)).toThrow(/size 12.5 is invalid/);

@@ -125,6 +125,11 @@ export function alignFace(image: RgbaImage, landmarks: Landmarks, size: number =
       `Alignment: image data has ${image.data.length} bytes but a ${image.width}x${image.height} RGBA image needs ${image.width * image.height * 4}`,
     );
   }
+  if (landmarks.length !== 5 || landmarks.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
+    throw new Error(
+      `Alignment: landmarks ${JSON.stringify(landmarks)} are invalid. Pass the detector's five finite [x, y] points`,
+    );
+  }
   const toImage = invertSimilarity(estimateSimilarity(landmarks, computeAlignmentTemplate(size)));
   const output = new Uint8Array(size * size);
   for (let row = 0; row < size; row++) {
