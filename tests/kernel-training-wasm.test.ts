@@ -101,7 +101,7 @@ describe('WASM training kernels', () => {
       const build = (): tf.Tensor =>
         tf.tidy(() => {
           const x = tf.tensor4d(xValues, c.x);
-          return tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(input, c.size, c.strides, c.pad), tf.range(1, 1 + outputCount(c)).reshape(poolOutputShape(c)))))(x);
+          return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, c.size, c.strides, c.pad), tf.range(1, 1 + outputCount(c)).reshape(poolOutputShape(c)))))(x);
         });
       const expected = await runOn('cpu', build);
       const actual = await runOn('wasm', build);
@@ -112,7 +112,7 @@ describe('WASM training kernels', () => {
   it('MaxPoolGrad routes ties to the first maximum', async () => {
     // Every window of the all-zero input (ReLU output of a dead unit) ties; the CPU kernel
     // sends the whole gradient to the first position of each window.
-    const build = (): tf.Tensor => tf.tidy(() => tf.grad((x: tf.Tensor4D) => tf.sum(tf.maxPool(x, 2, 2, 'valid')))(tf.zeros([1, 4, 4, 1]) as tf.Tensor4D));
+    const build = (): tf.Tensor => tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(tf.zeros([1, 4, 4, 1])));
     const expected = await runOn('cpu', build);
     const actual = await runOn('wasm', build);
     expect(Array.from(actual)).toEqual(Array.from(expected));
@@ -146,9 +146,9 @@ describe('WASM training kernels', () => {
     const build = (): tf.Tensor =>
       tf.tidy(() => {
         const x = tf.tensor4d(xValues, [3, 16, 16, 1]);
-        const loss = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar => {
-          const hidden = tf.maxPool(tf.relu(tf.conv2d(x, a, 1, 'valid')), 3, 3, 'valid');
-          return tf.sum(tf.square(tf.relu(tf.conv2d(hidden, b, 1, 'valid'))));
+        const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+          const hidden = tf.maxPool(tf.relu(tf.conv2d(x, a as tf.Tensor4D, 1, 'valid')), 3, 3, 'valid');
+          return tf.sum(tf.square(tf.relu(tf.conv2d(hidden, b as tf.Tensor4D, 1, 'valid'))));
         };
         const [ga, gb] = tf.grads(loss)([tf.tensor4d(w1, [5, 5, 1, 4]), tf.tensor4d(w2, [3, 3, 4, 6])]);
         return tf.concat([ga.flatten(), gb.flatten()]);
@@ -163,7 +163,7 @@ describe('WASM training kernels', () => {
     const x = tf.randomUniform([2, 12, 12, 2]) as tf.Tensor4D;
     const filter = tf.randomUniform([5, 5, 2, 3]) as tf.Tensor4D;
     const before = tf.memory().numTensors;
-    const grads = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.maxPool(tf.conv2d(a, b, 1, 'valid'), 2, 2, 'valid')))([x, filter]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid'), 2, 2, 'valid')))([x, filter]);
     tf.dispose(grads);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, filter]);
