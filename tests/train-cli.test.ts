@@ -43,6 +43,7 @@ describe('train fit', () => {
     const out = path.join(work, 'model');
     const run = runTrain(['fit', ...dataArgs(), '--loss', 'bce', '--epochs', '1', '--batch-size', '8', '--out', out, '--checkpoint-dir', path.join(work, 'checkpoints'), '--backend', 'wasm']);
     expect(run.stderr).toContain('train split: 24 files');
+    expect(run.stderr).toContain('calibration was fitted on 12 validation faces');
     expect(run.status, run.stderr).toBe(0);
 
     for (const file of ['model.json', 'card.json', 'report/report.json', 'report/report.md', 'report/roc.png', 'report/loss.png', 'report/split.json']) {

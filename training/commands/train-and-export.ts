@@ -5,6 +5,7 @@ import { ENGINE_VERSION } from '../../src/engine/version';
 import { countClasses, type FaceDataset, type SplitDatasets } from '../data/face-dataset';
 import { applyCalibration } from '../metrics/calibration';
 import { evaluateScores, type EvaluationReport } from '../metrics/evaluate';
+import { rocAuc } from '../metrics/roc';
 import { exportClassifier, trainClassifier, type EpochRecord } from '../train-loop';
 import type { DataOptions } from './data-options';
 import { calibrateScores, evaluationMarkdown, logLoss, percent, writeCharts, writeJson } from './fit-report';
@@ -59,6 +60,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   classifier.dispose();
 
   const calibrations = calibrateScores(result.validationScores, splits.validation, rawTest, splits.test);
+  warnAboutCalibration(result.validationScores, splits.validation);
   const temperature = calibrations.temperature.calibration;
   const calibratedTest = applyCalibration(temperature, rawTest);
   const test = evaluateScores(calibratedTest, splits.test);
@@ -98,6 +100,20 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   await writeFile(path.join(reportDir, 'report.md'), fitMarkdown(loss, test, calibrations, result.history, result.bestEpoch));
   console.error(`train: ${loss}: test AUC ${percent(test.frameAuc)} (video ${percent(test.videoAuc)}), accuracy ${percent(test.frameAccuracy)}; model in ${outDir}, report and ${charts.length} charts in ${reportDir}`);
   return { loss, outDir, reportDir, bestEpoch: result.bestEpoch, epochs: result.history.length, test, card };
+}
+
+/** Smallest validation split, in faces, whose fitted calibration this CLI does not warn about. */
+const MIN_CALIBRATION_FACES = 200;
+
+/** Warns when the calibration was fitted on too few faces or on scores that rank worse than chance. */
+function warnAboutCalibration(validationScores: ArrayLike<number>, validation: FaceDataset): void {
+  const auc = rocAuc(validationScores, validation.labels);
+  if (validation.count < MIN_CALIBRATION_FACES || !(auc > 0.5)) {
+    console.error(
+      `train: warning: calibration was fitted on ${validation.count} validation faces with validation AUC ${auc.toFixed(3)}; ` +
+        `the temperature is unreliable below ${MIN_CALIBRATION_FACES} faces or at AUC 0.5 or less. Train longer or give validation a larger share of --split`,
+    );
+  }
 }
 
 /** Rejects splits the loop cannot learn from or measure. */
