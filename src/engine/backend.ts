@@ -29,6 +29,8 @@ export const ALL_BACKENDS: BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wa
 const DEFAULT_BUDGET_MS = 1500;
 const DEFAULT_RUNS = 3;
 const HOPELESS_FACTOR = 5;
+/** Freed WebGL textures kept for reuse before TF.js starts deleting them. */
+const WEBGL_TEXTURE_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Times every candidate backend on a probe shaped like the engine's work and activates the
@@ -99,6 +101,11 @@ async function timeBackend(name: BackendName, budgetMs: number, runs: number, be
     await registerOptionalBackend(name);
     if (!tf.findBackendFactory(name)) {
       return { name, msPerFrame: null, error: 'not registered in this environment' };
+    }
+    if (name === 'webgl') {
+      // TF.js keeps every freed WebGL texture for reuse unless this is set, and MTCNN's batch sizes
+      // change from frame to frame, so without it GPU memory grows for as long as a video plays.
+      tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', WEBGL_TEXTURE_CACHE_BYTES);
     }
     const started = await tf.setBackend(name);
     if (!started) {

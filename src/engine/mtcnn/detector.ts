@@ -21,9 +21,9 @@ export interface Mtcnn {
 /**
  * Loads the three networks from `mtcnn/` through `readFile`. The detector caches nothing per
  * image size, so its memory does not grow with the number of frame sizes on WASM and CPU.
- * NOTE: TF.js's WebGL backend keeps every freed texture for reuse by shape unless the flag
+ * TF.js's WebGL backend keeps every freed texture for reuse by shape unless the flag
  * `WEBGL_DELETE_TEXTURE_THRESHOLD` is set (default -1, never delete), and the R-Net and O-Net
- * batch sizes change from frame to frame, so WebGL setup needs that flag.
+ * batch sizes change from frame to frame, so `selectBackend` sets that flag for WebGL.
  */
 export async function createMtcnn(readFile: ModelFileReader): Promise<Mtcnn> {
   let params: MtcnnParams | null = await loadMtcnnParams(readFile);
