@@ -1,11 +1,12 @@
 /**
- * Engine benchmark: MTCNN milliseconds per 640x360 video frame on each TF.js backend that runs
- * in Node, with face-api.js's MTCNN as the anchor. Prints Markdown for docs/benchmarks.md.
+ * Engine benchmark: MTCNN milliseconds per 640x360 video frame and AlexNet milliseconds per face
+ * on each TF.js backend that runs in Node, with face-api.js's MTCNN and PyTorch's AlexNet as the
+ * anchors. Prints Markdown for docs/benchmarks.md.
  *
  *   npm run bench:engine -- [--video FILE] [--frames N] [--every K] [--backends wasm,cpu]
  *
- * To add a measurement (for example AlexNet milliseconds per face), write a function of type
- * `Measurement` and append it to the list built in `main`.
+ * To add a measurement, write a function of type `Measurement` and append it to the list built
+ * in `main`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { refineCandidates } from '../src/engine/mtcnn/rnet';
 import { disposeMtcnnParams, loadMtcnnParams } from '../src/engine/mtcnn/weights';
 import type { Box, DetectedFace, ModelFileReader, RgbaImage } from '../src/engine/types';
 import { createModelFileReader } from '../src/node/model-files';
+import { measureAlexNet } from './alexnet-measurement';
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DEFAULT_VIDEO = path.resolve(
@@ -110,8 +112,8 @@ async function main(): Promise<void> {
   console.log(`Input: ${frames.length} frames (every ${every}th) of ${path.basename(video)}, scaled to ${FRAME_WIDTH}x${FRAME_HEIGHT}`);
   console.log('');
 
-  // Each measurement appends rows to one table. Add AlexNet's ms per face here as another `Measurement`.
-  const measurements: Measurement[] = [measureMtcnn, measureMtcnnStages, measureReferenceAgreement];
+  // Each measurement appends rows to one table.
+  const measurements: Measurement[] = [measureMtcnn, measureMtcnnStages, measureReferenceAgreement, measureAlexNet];
   const rows: MeasurementRow[] = [];
   const notes: string[] = [];
   for (const measurement of measurements) {
