@@ -10,7 +10,7 @@ import type { BenchContext, Measurement, MeasurementRow } from './engine';
 const BATCH_SIZES = [1, 8];
 const WARM_UP_RUNS = 3;
 const TIMED_RUNS = 30;
-/** PyTorch 1.13 inference of the same network, batch 1, measured on this project's 2-core development machine. */
+/** PyTorch inference of the same network, measured earlier on a 2-core machine of the development kind (version not recorded). */
 const PYTORCH_QUOTED_MS_PER_FACE = 2.3;
 /** Debian's python3-torch installs for the system interpreter, not for a pyenv one earlier on the PATH. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
