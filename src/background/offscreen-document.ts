@@ -21,16 +21,22 @@ async function hasOffscreenDocument(): Promise<boolean> {
 /**
  * Creates the offscreen document unless it exists, then sends it the backends to
  * measure. A document closed by Chrome or by the user is recreated on the next call.
+ * The start message goes out on every call, because a worker stopped between
+ * creating the document and sending it would otherwise leave the engine unstarted.
+ * The offscreen document ignores repeats.
  */
 export async function ensureOffscreenDocument(backends: BackendName[]): Promise<void> {
-  if (await hasOffscreenDocument()) return;
-  creation ??= createOffscreenDocument(backends).finally(() => {
-    creation = null;
-  });
-  await creation;
+  if (!(await hasOffscreenDocument())) {
+    creation ??= createOffscreenDocument().finally(() => {
+      creation = null;
+    });
+    await creation;
+  }
+  const message: StartEngineMessage = { type: 'start-engine', target: 'offscreen', backends };
+  await chrome.runtime.sendMessage(message);
 }
 
-async function createOffscreenDocument(backends: BackendName[]): Promise<void> {
+async function createOffscreenDocument(): Promise<void> {
   await chrome.offscreen.createDocument({
     url: OFFSCREEN_PATH,
     // No reason names machine learning; WORKERS is the closest, because TF.js runs
@@ -38,8 +44,6 @@ async function createOffscreenDocument(backends: BackendName[]): Promise<void> {
     reasons: [chrome.offscreen.Reason.WORKERS],
     justification: 'Runs the on-device face detection and deepfake classifier.',
   });
-  const message: StartEngineMessage = { type: 'start-engine', target: 'offscreen', backends };
-  await chrome.runtime.sendMessage(message);
 }
 
 /** Closes the offscreen document, so the next frame starts the engine again with new settings. */

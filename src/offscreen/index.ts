@@ -29,7 +29,9 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 let engine: Engine | null = null;
 let engineStart: Promise<void> | null = null;
 let busy = false;
+/** Trackers by `tabId:videoId`, oldest first; bounded because closed tabs send no removal. */
 const trackers = new Map<string, VideoTracker>();
+const MAX_TRACKERS = 256;
 
 async function readModelFile(relativePath: string): Promise<ArrayBuffer> {
   const url = chrome.runtime.getURL(`models/${relativePath}`);
@@ -91,6 +93,7 @@ async function analyzeWithEngine(
     const key = `${tabId}:${message.videoId}`;
     const tracker = trackers.get(key) ?? new VideoTracker();
     trackers.set(key, tracker);
+    if (trackers.size > MAX_TRACKERS) trackers.delete(trackers.keys().next().value as string);
 
     const started = performance.now();
     const black = isBlackFrame(decoded.image);
@@ -122,7 +125,13 @@ async function analyzeWithEngine(
 }
 
 function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined {
-  if (!isExtensionMessage(message) || message.target !== 'offscreen') return undefined;
+  if (!isExtensionMessage(message)) return undefined;
+  // Removals are addressed to the background, which stores them; the tracker here goes too.
+  if (message.type === 'video-removed' && sender.tab?.id !== undefined) {
+    trackers.delete(`${sender.tab.id}:${message.videoId}`);
+    return undefined;
+  }
+  if (message.target !== 'offscreen') return undefined;
   if (message.type === 'start-engine') {
     engineStart ??= startEngine(message.backends);
     return Promise.resolve(true);
