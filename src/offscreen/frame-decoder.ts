@@ -76,24 +76,21 @@ export function isBlackFrame(image: RgbaImage): boolean {
   return true;
 }
 
-/** Encodes a small JPEG data URL of `bitmap`, longest side {@link THUMBNAIL_MAX_SIDE} px. */
-export async function makeThumbnail(bitmap: ImageBitmap): Promise<string> {
+/**
+ * Encodes a small JPEG data URL of `bitmap`, longest side {@link THUMBNAIL_MAX_SIDE} px.
+ * It uses a DOM canvas and the synchronous `toDataURL`, because
+ * `OffscreenCanvas.convertToBlob` took about 1 s per call in the offscreen document
+ * (headless Chromium 156), which stalled every frame that carried a thumbnail.
+ */
+export function makeThumbnail(bitmap: ImageBitmap): string {
   const scale = THUMBNAIL_MAX_SIDE / Math.max(bitmap.width, bitmap.height);
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d');
-  if (context === null) throw new Error('Thumbnail: OffscreenCanvas 2D context is unavailable');
-  context.drawImage(bitmap, 0, 0, width, height);
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 });
-  return blobToDataUrl(blob);
+  thumbnailCanvas ??= document.createElement('canvas');
+  thumbnailCanvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  thumbnailCanvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  const context = thumbnailCanvas.getContext('2d');
+  if (context === null) throw new Error('Thumbnail: the 2D canvas context is unavailable');
+  context.drawImage(bitmap, 0, 0, thumbnailCanvas.width, thumbnailCanvas.height);
+  return thumbnailCanvas.toDataURL('image/jpeg', 0.7);
 }
 
-function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('Thumbnail: FileReader failed'));
-    reader.readAsDataURL(blob);
-  });
-}
+let thumbnailCanvas: HTMLCanvasElement | null = null;

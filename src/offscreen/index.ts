@@ -104,7 +104,7 @@ async function analyzeWithEngine(
       ? { result: tracker.addBlackFrame(), point: { timeSeconds, fakeProbability: null } }
       : tracker.addFrame(frameIndex, timeSeconds, faces, current.model !== null);
 
-    const thumbnail = !black && tracker.takeThumbnailTurn(Date.now()) ? await makeThumbnail(decoded.bitmap) : null;
+    const thumbnail = !black && tracker.takeThumbnailTurn(Date.now()) ? makeThumbnail(decoded.bitmap) : null;
     const report: FrameResultMessage = {
       type: 'frame-result',
       target: 'background',
