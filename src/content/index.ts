@@ -22,6 +22,11 @@ import { VideoSampler, type SamplerContext } from './video-sampler';
 
 /** Minimum time between two requests to start the engine, milliseconds. */
 const ENGINE_RETRY_MS = 1000;
+/**
+ * Two frames in flight let the next frame travel while the engine analyses the current
+ * one. The offscreen document keeps at most one waiting frame, so more would only be dropped.
+ */
+const MAX_FRAMES_IN_FLIGHT = 2;
 /** Period of badge repositioning while the page scrolls or reflows, milliseconds. */
 const BADGE_PLACE_MS = 250;
 
@@ -36,7 +41,8 @@ const documentToken = crypto.randomUUID().slice(0, 8);
 let nextVideoNumber = 1;
 let settings: Settings = DEFAULT_SETTINGS;
 let paused = false;
-let inFlight = false;
+/** Frames of this document sent and not yet answered; see {@link MAX_FRAMES_IN_FLIGHT}. */
+let framesInFlight = 0;
 let lastEngineRequest = Number.NEGATIVE_INFINITY;
 const screened = new Map<HTMLVideoElement, Screened>();
 
@@ -64,12 +70,12 @@ const context: SamplerContext = {
   settings: () => settings,
   paused: () => paused,
   tryAcquire: () => {
-    if (inFlight) return false;
-    inFlight = true;
+    if (framesInFlight >= MAX_FRAMES_IN_FLIGHT) return false;
+    framesInFlight += 1;
     return true;
   },
   release: () => {
-    inFlight = false;
+    framesInFlight -= 1;
   },
   engineMissing: () => {
     if (performance.now() - lastEngineRequest < ENGINE_RETRY_MS) return;

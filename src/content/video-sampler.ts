@@ -1,8 +1,8 @@
 /**
  * Samples frames of one `<video>`: every Nth presented frame
  * (`requestVideoFrameCallback`) while the video plays, is on screen and the tab is
- * visible. At most one frame per document is in flight, so frames that arrive while
- * the engine is busy are dropped instead of queued.
+ * visible. At most two frames per document are in flight (one analysed, one
+ * waiting), so frames that arrive while the engine is busy are dropped instead of queued.
  */
 import browser from 'webextension-polyfill';
 import type {
@@ -23,7 +23,7 @@ const CAPTURE_INTERVAL_MS = 500;
 export interface SamplerContext {
   settings(): Settings;
   paused(): boolean;
-  /** Claims the document's single in-flight slot; false while another frame is being analysed. */
+  /** Claims one of the document's in-flight slots; false while all are taken. */
   tryAcquire(): boolean;
   release(): void;
   /** Called when no engine responded, so the caller can request the background to start it. */

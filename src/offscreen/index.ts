@@ -69,13 +69,45 @@ async function startEngine(backends: BackendName[]): Promise<void> {
   }
 }
 
-/** Analyses one frame, or returns `accepted: false` at once while the engine is busy or not ready. */
-async function analyze(message: AnalyzeFrameMessage, sender: Runtime.MessageSender): Promise<AnalyzeFrameResponse> {
+/** A frame waiting for the engine, with the resolver of its sender's response. */
+interface PendingFrame {
+  message: AnalyzeFrameMessage;
+  tabId: number;
+  frameId: number;
+  respond: (response: AnalyzeFrameResponse) => void;
+}
+
+/**
+ * The one frame that waits while the engine is busy. Keeping one frame ready hides the
+ * message transport behind the engine's work; a newer frame replaces it, and the
+ * replaced frame is answered `accepted: false`, so nothing queues without bound.
+ */
+let pending: PendingFrame | null = null;
+
+/** Analyses one frame, holds it as the pending frame while the engine is busy, or returns `accepted: false` while no engine is ready. */
+function analyze(message: AnalyzeFrameMessage, sender: Runtime.MessageSender): Promise<AnalyzeFrameResponse> {
   const tabId = message.tabId ?? sender.tab?.id;
-  if (engine === null || busy || tabId === undefined) return { accepted: false };
+  if (engine === null || tabId === undefined) return Promise.resolve({ accepted: false });
+  return new Promise((respond) => {
+    pending?.respond({ accepted: false });
+    pending = { message, tabId, frameId: message.frameId ?? sender.frameId ?? 0, respond };
+    if (!busy) void runPending();
+  });
+}
+
+/** Runs pending frames one after another until none is left. */
+async function runPending(): Promise<void> {
   busy = true;
   try {
-    return await analyzeWithEngine(engine, message, tabId, message.frameId ?? sender.frameId ?? 0);
+    while (pending !== null && engine !== null) {
+      const job = pending;
+      pending = null;
+      const response = await analyzeWithEngine(engine, job.message, job.tabId, job.frameId).catch((error: unknown) => {
+        console.error(`offscreen: analysing a frame of video ${job.message.videoId} in tab ${job.tabId} failed`, error);
+        return { accepted: false };
+      });
+      job.respond(response);
+    }
   } finally {
     busy = false;
   }
@@ -137,10 +169,7 @@ function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<unk
     return Promise.resolve(true);
   }
   if (message.type === 'analyze-frame') {
-    return analyze(message, sender).catch((error: unknown) => {
-      console.error(`offscreen: analysing a frame of video ${message.videoId} failed`, error);
-      return { accepted: false };
-    });
+    return analyze(message, sender);
   }
   return undefined;
 }
