@@ -41,7 +41,7 @@ const documentToken = crypto.randomUUID().slice(0, 8);
 let nextVideoNumber = 1;
 let settings: Settings = DEFAULT_SETTINGS;
 let paused = false;
-/** Frames of this document sent and not yet answered; see {@link MAX_FRAMES_IN_FLIGHT}. */
+/** Frames of this document sent and still without a response; see {@link MAX_FRAMES_IN_FLIGHT}. */
 let framesInFlight = 0;
 let lastEngineRequest = Number.NEGATIVE_INFINITY;
 const screened = new Map<HTMLVideoElement, Screened>();

@@ -79,12 +79,12 @@ interface PendingFrame {
 
 /**
  * The one frame that waits while the engine is busy. Keeping one frame ready hides the
- * message transport behind the engine's work; a newer frame replaces it, and the
- * replaced frame is answered `accepted: false`, so nothing queues without bound.
+ * message transport behind the engine's work. A newer frame replaces it, and the
+ * replaced frame gets the response `accepted: false`, so nothing queues without bound.
  */
 let pending: PendingFrame | null = null;
 
-/** Analyses one frame, holds it as the pending frame while the engine is busy, or returns `accepted: false` while no engine is ready. */
+/** Analyses one frame, keeps it as the pending frame while the engine is busy, or returns `accepted: false` while no engine is ready. */
 function analyze(message: AnalyzeFrameMessage, sender: Runtime.MessageSender): Promise<AnalyzeFrameResponse> {
   const tabId = message.tabId ?? sender.tab?.id;
   if (engine === null || tabId === undefined) return Promise.resolve({ accepted: false });
