@@ -42,7 +42,7 @@ function copyRuntimeFiles(): Plugin {
 export default defineConfig({
   plugins: [preact(), crx({ manifest }), copyRuntimeFiles()],
   build: {
-    outDir: process.env.SCREENER_OUT_DIR ?? 'dist',
+    outDir: 'dist',
     emptyOutDir: true,
     // TF.js makes the offscreen chunk about 1 MB, which is harmless for an extension loaded from disk.
     chunkSizeWarningLimit: 4096,
