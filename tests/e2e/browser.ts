@@ -117,14 +117,26 @@ export async function openPopup(browser: ExtensionBrowser, page: Page): Promise<
 
 /** Text of every in-page badge, read through their closed shadow roots with CDP. */
 export async function readBadgeTexts(page: Page): Promise<string[]> {
+  return (await readBadges(page)).map((badge) => badge.text);
+}
+
+/** Text and the badge element's class list of every in-page badge ("badge open" while its details show). */
+export async function readBadges(page: Page): Promise<{ text: string; className: string }[]> {
   const session = await page.context().newCDPSession(page);
   try {
     const { root } = (await session.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
-    const texts: string[] = [];
+    const badges: { text: string; className: string }[] = [];
     visit(root, (node) => {
-      if (node.attributes?.includes('data-deepfake-screener-badge')) texts.push(collectText(node));
+      if (!node.attributes?.includes('data-deepfake-screener-badge')) return;
+      let className = '';
+      visit(node, (child) => {
+        const attributes = child.attributes ?? [];
+        const index = attributes.indexOf('class');
+        if (index >= 0 && attributes[index + 1].startsWith('badge')) className = attributes[index + 1];
+      });
+      badges.push({ text: collectText(node), className });
     });
-    return texts;
+    return badges;
   } finally {
     await session.detach();
   }

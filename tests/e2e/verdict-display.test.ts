@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureFaceVideo } from '../../src/demo/sample-videos';
 import { startStaticServer, type StaticServer } from '../../src/demo/static-server';
-import { HAS_CHROMIUM, launchWithExtension, openPopup, readBadgeTexts, tabIdOf, type ExtensionBrowser } from './browser';
+import { HAS_CHROMIUM, launchWithExtension, openPopup, readBadges, readBadgeTexts, tabIdOf, type ExtensionBrowser } from './browser';
 import { buildExtension } from './build-extension';
 import { FAKE_ENGINE_ACCURACY, FAKE_ENGINE_PROBABILITY } from './fake-engine';
 import { videoPage } from './pages';
@@ -50,6 +50,13 @@ describe.skipIf(!HAS_CHROMIUM)('verdict display with a trained model', () => {
     expect(badges).toHaveLength(1);
     expect(badges[0]).toContain(`${PERCENT} · likely manipulated`);
     expect(badges[0]).toContain("This is a model's estimate");
+
+    // The badge sits 6 px inside the video's top-left corner; a click there opens its details.
+    expect((await readBadges(page))[0].className).toBe('badge');
+    const video = await page.locator('video').boundingBox();
+    if (video === null) throw new Error('e2e: the video has no box');
+    await page.mouse.click(video.x + 20, video.y + 14);
+    expect((await readBadges(page))[0].className).toBe('badge open');
 
     const tabId = await tabIdOf(browser, page.url());
     const toolbarText = await browser.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
