@@ -22,6 +22,7 @@ export default defineManifest({
     default_title: 'Deepfake Screener',
     default_popup: 'src/popup/popup.html',
   },
+  options_ui: { page: 'src/options/options.html', open_in_tab: true },
   background: {
     service_worker: 'src/background/index.ts',
     type: 'module',

@@ -106,6 +106,8 @@ export interface EngineStatus {
   /** Milliseconds per frame measured for each candidate backend, null where it failed to start. */
   timings: { name: BackendName; msPerFrame: number | null; error?: string }[];
   model: ModelCardSummary | null;
+  /** Model store id and card label of the classifier the engine loaded, so scores name their model. */
+  activeModel?: { modelId: string; label: string };
   error?: string;
 }
 

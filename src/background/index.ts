@@ -24,6 +24,7 @@ import {
   type VideoFoundMessage,
   type VideoRemovedMessage,
 } from '../messages';
+import { ACTIVE_MODEL_KEY } from '../model-store/active-model-notice';
 import { closeOffscreenDocument, ensureOffscreenDocument } from './offscreen-document';
 import { appendHistory, highestProbability, readTab, removeTab, updateTab } from './tab-store';
 import { updateToolbarBadge } from './toolbar-badge';
@@ -211,8 +212,25 @@ browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
     .catch(logFailure(`clearing videos of tab ${tabId}`));
 });
 
-// A changed backend list only takes effect in a new engine.
+/** Restarts the engine with the newly active model and starts a fresh score series in every tab. */
+async function switchModel(): Promise<void> {
+  await browser.storage.session.remove(ENGINE_KEY);
+  const all = await browser.storage.session.get(null);
+  for (const key of Object.keys(all).filter((name) => name.startsWith('tab:'))) {
+    await updateTab(Number(key.slice(4)), (record) => {
+      record.videos = {};
+    });
+  }
+  // Last, because in Firefox closing the engine reloads this page.
+  await closeOffscreenDocument();
+}
+
+// A changed backend list or active model only takes effect in a new engine.
 browser.storage.onChanged.addListener((changes, areaName) => {
+  if (areaName === 'local' && ACTIVE_MODEL_KEY in changes) {
+    switchModel().catch(logFailure('switching the model'));
+    return;
+  }
   if (areaName !== 'local' || !(SETTINGS_KEY in changes)) return;
   const before = resolveSettings(changes[SETTINGS_KEY].oldValue as Partial<Settings> | undefined);
   const after = resolveSettings(changes[SETTINGS_KEY].newValue as Partial<Settings> | undefined);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { createEngine, type Engine } from '../engine/engine';
+import { openActiveModelSource } from '../model-store/active-model-source';
 import type { BackendName } from '../engine/types';
 import {
   isExtensionMessage,
@@ -50,12 +51,14 @@ async function reportStatus(status: EngineStatus): Promise<void> {
 async function startEngine(backends: BackendName[]): Promise<void> {
   await reportStatus({ state: 'starting', backend: null, timings: [], model: null });
   try {
-    engine = await createEngine({ readFile: readModelFile, backends: backends.length > 0 ? backends : undefined });
+    const source = await openActiveModelSource(readModelFile);
+    engine = await createEngine({ readFile: source.readFile, classifierFolder: source.classifierFolder, backends: backends.length > 0 ? backends : undefined });
     await reportStatus({
       state: 'ready',
       backend: engine.backend.name,
       timings: engine.backend.timings,
       model: summarizeCard(engine.model),
+      activeModel: { modelId: source.modelId, label: source.label },
     });
   } catch (error) {
     console.error('offscreen: engine failed to start', error);

@@ -54,6 +54,7 @@ function EngineLine(props: { engine: EngineStatus | null }) {
   return (
     <div class="engine">
       Backend: <span class="backend">{engine.backend}</span> (chosen by measurement: {timings})
+      {engine.activeModel && <div class="model">Model: {engine.activeModel.label}</div>}
     </div>
   );
 }
