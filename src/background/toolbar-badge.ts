@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
-import { probabilityBand } from '../engine/bands';
+import { scoreTone } from '../engine/bands';
 
-const BADGE_COLORS = { alert: '#c62828', uncertain: '#ef6c00', clear: '#2e7d32' } as const;
+const BADGE_COLORS = { alert: '#c62828', uncertain: '#ef6c00', low: '#1565c0' } as const;
 
 /** Shows the tab's highest fake probability as a percentage on the toolbar icon, or clears it. */
 export async function updateToolbarBadge(
@@ -13,9 +13,7 @@ export async function updateToolbarBadge(
     await browser.action.setBadgeText({ tabId, text: '' });
     return;
   }
-  let color: string = BADGE_COLORS.uncertain;
-  if (probability >= alertThreshold) color = BADGE_COLORS.alert;
-  else if (probabilityBand(probability) === 'no-signs') color = BADGE_COLORS.clear;
+  const color = BADGE_COLORS[scoreTone(probability, alertThreshold)];
   await browser.action.setBadgeText({ tabId, text: `${Math.round(probability * 100)}%` });
   await browser.action.setBadgeBackgroundColor({ tabId, color });
 }

@@ -3,13 +3,13 @@
  * a host element on `document.documentElement`, so page scripts and page CSS cannot
  * read or restyle it, and it never changes the `<video>` element itself.
  */
-import { BAND_LABELS, probabilityBand } from '../engine/bands';
+import { BAND_LABELS, probabilityBand, scoreTone } from '../engine/bands';
 import { STATUS_LABELS, type ModelCardSummary, type VideoResult } from '../messages';
 
 /** Attribute that marks badge hosts, so tests and the content script can find them. */
 export const BADGE_HOST_ATTRIBUTE = 'data-deepfake-screener-badge';
 
-const COLORS = { alert: '#c62828', uncertain: '#ef6c00', clear: '#2e7d32', neutral: '#455a64' } as const;
+const COLORS = { alert: '#c62828', uncertain: '#ef6c00', low: '#1565c0', neutral: '#455a64' } as const;
 
 const STYLE = `
   :host { all: initial; }
@@ -99,10 +99,8 @@ function describe(state: BadgeState): { summary: string; details: string[]; colo
   }
   const band = probabilityBand(result.fakeProbability);
   const percent = `${Math.round(result.fakeProbability * 100)}%`;
-  let color: string = COLORS.uncertain;
-  if (result.fakeProbability >= alertThreshold) color = COLORS.alert;
-  else if (band === 'no-signs') color = COLORS.clear;
-  const accuracy = model.accuracy === null ? 'no measured accuracy' : `${Math.round(model.accuracy * 100)}% accurate on its test set`;
+  const color = COLORS[scoreTone(result.fakeProbability, alertThreshold)];
+  const accuracy = model.accuracy === null ? 'no measured accuracy' : `${Math.round(model.accuracy * 100)}% accurate on ${model.testSet ?? 'its held-out data'}`;
   return {
     summary: `${percent} · ${BAND_LABELS[band]}`,
     details: [counts, `This is a model's estimate (${accuracy}), not proof.`],

@@ -65,7 +65,7 @@ function expectVerdictOrUntrained(notices: string[], video: PopupVideo): void {
     expect(video.text).not.toMatch(/\d+% ·/);
     return;
   }
-  expect(video.text).toMatch(/\d+% · (no signs of manipulation found|uncertain|likely manipulated)/);
+  expect(video.text).toMatch(/\d+% · (no signs detected by this model|uncertain|likely manipulated)/);
   expect(video.text).toContain("This is a model's estimate, not proof");
 }
 
