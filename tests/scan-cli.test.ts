@@ -82,6 +82,28 @@ describe.skipIf(!HAS_FFMPEG)('scan CLI', () => {
     expect(run.stderr).toMatch(/^Backend: wasm/m);
   });
 
+  it('checks the output folder before scanning', () => {
+    const run = runScan(['--output', path.join(dir, 'no-such-folder', 'results.json'), faceVideo]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--output .*no-such-folder.* does not exist or is not writable/);
+    expect(run.stderr).not.toMatch(/frames analysed/);
+  });
+
+  it('uses the classifier given by --model', () => {
+    const card = JSON.parse(readFileSync(path.join(REPO_ROOT, 'models/classifier/card.json'), 'utf8')) as { name: string };
+    const run = runScan(['--json', '--model', path.join(REPO_ROOT, 'models/classifier'), FACE_IMAGE]);
+    expect(run.status).toBe(0);
+    const [result] = JSON.parse(run.stdout) as ScanJson[];
+    expect(result.model?.name).toBe(card.name);
+    expect(result.frames[0].faces[0].fakeProbability).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects a model folder without a card', () => {
+    const run = runScan(['--model', dir, faceVideo]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--model .*model\.json is missing/);
+  });
+
   it('rejects a bad option value', () => {
     const run = runScan(['--every', '0', faceVideo]);
     expect(run.status).not.toBe(0);

@@ -113,3 +113,31 @@ describe('VideoScore', () => {
     expect(Math.abs((timeline[1].fakeProbability as number) - 0.8)).toBeLessThan(CLOSE);
   });
 });
+
+describe('VideoScore with faces of different sizes', () => {
+  it('lets the main face decide over a small one', () => {
+    const score = new VideoScore();
+    const presenter: Box = { x: 100, y: 100, width: 250, height: 250 };
+    const background: Box = { x: 600, y: 50, width: 80, height: 80 };
+    for (let i = 0; i < 5; i++) {
+      score.addFrame(i, i, [face(presenter, 0.2), face(background, 0.7)]);
+    }
+
+    const verdict = score.verdict();
+    expect(verdict.fakeProbability).toBeCloseTo(0.2, 12);
+    expect(verdict.tracks.find((track) => track.id === verdict.decidingTrackId)?.meanFaceWidth).toBe(250);
+  });
+
+  it('counts a small face when it is the only one', () => {
+    const score = new VideoScore();
+    const small: Box = { x: 10, y: 10, width: 40, height: 40 };
+    for (let i = 0; i < 3; i++) {
+      score.addFrame(i, i, [face(small, 0.8)]);
+    }
+    expect(score.verdict().fakeProbability).toBeCloseTo(0.8, 12);
+  });
+
+  it('names no deciding track without scores', () => {
+    expect(new VideoScore().verdict().decidingTrackId).toBeNull();
+  });
+});

@@ -17,7 +17,7 @@ export interface BackendReport {
 }
 
 export interface BackendSelectionOptions {
-  /** Backends to try, in order of preference when timings tie. Default: all of `ALL_BACKENDS`. */
+  /** Backends to try, in order of preference when timings tie. Default: `ALL_BACKENDS`, less `tensorflow` outside Node. */
   candidates?: BackendName[];
   /** Time budget per backend for timed probe runs, in milliseconds. Default 1,500. */
   budgetMs?: number;
@@ -41,7 +41,7 @@ const WEBGL_TEXTURE_CACHE_BYTES = 64 * 1024 * 1024;
  * about 100 times slower than WASM on a CPU, so the name of a backend says nothing about speed.
  */
 export async function selectBackend(options: BackendSelectionOptions = {}): Promise<BackendReport> {
-  const candidates = options.candidates ?? ALL_BACKENDS;
+  const candidates = options.candidates ?? defaultCandidates();
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const runs = options.runs ?? DEFAULT_RUNS;
   if (candidates.length === 0) {
@@ -75,6 +75,12 @@ export async function useBackend(name: BackendName): Promise<BackendReport> {
     throw new Error(`Backend ${name} could not start: ${timing.error ?? 'unknown error'}`);
   }
   return { name, timings: [timing] };
+}
+
+/** Returns every backend that can exist here: the native `tensorflow` backend only in Node. */
+function defaultCandidates(): BackendName[] {
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  return isNode ? ALL_BACKENDS : ALL_BACKENDS.filter((name) => name !== 'tensorflow');
 }
 
 async function activateBackend(name: BackendName): Promise<void> {

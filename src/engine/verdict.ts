@@ -16,6 +16,12 @@ export interface VerdictConfig {
   maxMissedFrames: number;
   /** Tracks with fewer scored frames than this are left out of the video verdict unless no track has enough. Default 3. */
   minTrackFrames: number;
+  /**
+   * Tracks whose mean face width is below this fraction of the widest track's are left out of the
+   * video verdict unless no other track is scored. Default 0.5. Small background faces are blurry
+   * and compressed, the classifier scores them unreliably, and manipulations target the main faces.
+   */
+  minRelativeFaceWidth: number;
   /** Frames kept for `recentFrames()`; older ones are dropped so memory stays bounded on long videos. Default 600. */
   maxTimelinePoints: number;
 }
@@ -34,6 +40,7 @@ export const DEFAULT_VERDICT_CONFIG: VerdictConfig = {
   trackIou: 0.3,
   maxMissedFrames: 10,
   minTrackFrames: 3,
+  minRelativeFaceWidth: 0.5,
   maxTimelinePoints: 600,
 };
 
@@ -52,13 +59,16 @@ export interface TrackSummary {
   fakeProbability: number | null;
   /** The face box in the most recent frame of the track. */
   lastBox: Box;
+  /** Mean face box width over the track's frames, in pixels. */
+  meanFaceWidth: number;
 }
 
 /** The verdict for a whole video, computed from the frame scores seen so far. */
 export interface Verdict {
   /**
-   * Highest track score among tracks with enough frames: a video counts as manipulated when any
-   * person in it is. Null when no face was scored (no face found, or no trained classifier).
+   * Highest track score among the tracks with enough frames and a face of at least
+   * `minRelativeFaceWidth` of the widest: a video counts as manipulated when any main person in
+   * it is. Null when no face was scored (no face found, or no trained classifier).
    */
   fakeProbability: number | null;
   /** Mean fake probability over every scored face of every frame. */
@@ -66,6 +76,8 @@ export interface Verdict {
   framesWithFaces: number;
   framesSampled: number;
   tracks: TrackSummary[];
+  /** Id of the track whose score is the verdict, or null when there is no verdict. */
+  decidingTrackId: number | null;
 }
 
 interface Track {
@@ -73,6 +85,7 @@ interface Track {
   lastBox: Box;
   lastFrame: number;
   frames: number;
+  widthSum: number;
   probabilities: number[];
 }
 
@@ -117,6 +130,7 @@ export class VideoScore {
       track.lastBox = face.box;
       track.lastFrame = frameIndex;
       track.frames += 1;
+      track.widthSum += face.box.width;
       if (face.fakeProbability !== null) {
         track.probabilities.push(face.fakeProbability);
         this.probabilitySum += face.fakeProbability;
@@ -133,16 +147,18 @@ export class VideoScore {
   verdict(): Verdict {
     const tracks = this.tracks.map((track) => this.summarise(track));
     const scored = tracks.filter((track) => track.fakeProbability !== null);
-    const longEnough = scored.filter((track) => track.scoredFrames >= this.config.minTrackFrames);
-    const counted = longEnough.length > 0 ? longEnough : scored;
-    const fakeProbability = counted.length > 0 ? Math.max(...counted.map((track) => track.fakeProbability as number)) : null;
+    const longEnough = preferNonEmpty(scored.filter((track) => track.scoredFrames >= this.config.minTrackFrames), scored);
+    const widest = Math.max(0, ...longEnough.map((track) => track.meanFaceWidth));
+    const counted = preferNonEmpty(longEnough.filter((track) => track.meanFaceWidth >= this.config.minRelativeFaceWidth * widest), longEnough);
+    const deciding = counted.reduce<TrackSummary | null>((best, track) => (best === null || (track.fakeProbability as number) > (best.fakeProbability as number) ? track : best), null);
 
     return {
-      fakeProbability,
+      fakeProbability: deciding?.fakeProbability ?? null,
       meanProbability: this.probabilityCount > 0 ? this.probabilitySum / this.probabilityCount : null,
       framesWithFaces: this.framesWithFaces,
       framesSampled: this.sampledFrames,
       tracks,
+      decidingTrackId: deciding?.id ?? null,
     };
   }
 
@@ -163,7 +179,7 @@ export class VideoScore {
   }
 
   private startTrack(box: Box, frameIndex: number): Track {
-    const track: Track = { id: this.nextTrackId++, lastBox: box, lastFrame: frameIndex, frames: 0, probabilities: [] };
+    const track: Track = { id: this.nextTrackId++, lastBox: box, lastFrame: frameIndex, frames: 0, widthSum: 0, probabilities: [] };
     this.tracks.push(track);
     return track;
   }
@@ -181,8 +197,13 @@ export class VideoScore {
       confidentFrames: confident.length,
       fakeProbability: useConfident ? mean(confident) : meanProbability,
       lastBox: track.lastBox,
+      meanFaceWidth: track.frames > 0 ? track.widthSum / track.frames : 0,
     };
   }
+}
+
+function preferNonEmpty<T>(preferred: T[], fallback: T[]): T[] {
+  return preferred.length > 0 ? preferred : fallback;
 }
 
 function highestProbability(faces: ScoredFace[]): number | null {

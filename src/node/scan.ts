@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { createEngine, type Engine } from '../engine/engine';
-import type { BackendName } from '../engine/types';
+import { BAND_LABELS, probabilityBand } from '../engine/bands';
+import type { BackendName, ModelFileReader } from '../engine/types';
 import { createModelFileReader } from './model-files';
 import { formatBackend, formatModel, formatTable } from './scan-report';
 import { scanFile, type ScanOptions, type ScanResult } from './scan-file';
@@ -18,6 +21,7 @@ interface CliOptions {
   backend?: BackendName;
   json: boolean;
   output?: string;
+  model?: string;
   progress: boolean;
 }
 
@@ -41,6 +45,36 @@ function nonNegativeInteger(value: string): number {
   return parsed;
 }
 
+/** Folder name under which `--model` is served to the engine; other model paths come from `models/`. */
+const CUSTOM_MODEL_FOLDER = 'custom-classifier';
+
+function createCustomModelReader(folder: string): ModelFileReader {
+  const bundled = createModelFileReader();
+  const custom = createModelFileReader(folder);
+  const prefix = `${CUSTOM_MODEL_FOLDER}/`;
+  return (relativePath) => (relativePath.startsWith(prefix) ? custom(relativePath.slice(prefix.length)) : bundled(relativePath));
+}
+
+/** Fails before any scanning when the JSON output cannot be written, so a long scan is not lost at the end. */
+async function checkWritable(file: string): Promise<void> {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new Error(`--output ${file}: the folder ${folder} does not exist or is not writable; create it or choose another path`);
+  }
+}
+
+async function checkModelFolder(folder: string): Promise<void> {
+  for (const name of ['model.json', 'card.json']) {
+    try {
+      await access(path.join(folder, name), constants.R_OK);
+    } catch {
+      throw new Error(`--model ${folder}: ${name} is missing; pass the folder that train fit exported`);
+    }
+  }
+}
+
 function buildCommand(): Command {
   return new Command('scan')
     .description('Find faces in video files or images and estimate how likely each video is a deepfake.')
@@ -52,6 +86,7 @@ function buildCommand(): Command {
     .addOption(new Option('--backend <name>', 'TF.js backend to use instead of measuring which is fastest').choices(NODE_BACKENDS))
     .option('--json', 'print the results as JSON on standard output instead of the table', false)
     .option('--output <file>', 'also write the JSON results to this file')
+    .option('--model <dir>', 'classifier folder to use instead of the shipped one (model.json, weight shards and card.json, as `train fit` exports them)')
     .option('--no-progress', 'hide the progress bar')
     .showHelpAfterError();
 }
@@ -64,10 +99,21 @@ async function main(argv: string[]): Promise<number> {
 
   // Production mode drops TF.js's debug checks and its console banner recommending tfjs-node.
   tf.enableProdMode();
-  await loadOptionalNativeBackend();
+  if (options.output) {
+    await checkWritable(options.output);
+  }
+  if (options.model) {
+    await checkModelFolder(options.model);
+  }
+
+  const hasNativeBackend = await loadOptionalNativeBackend();
+  if (options.backend === 'tensorflow' && !hasNativeBackend) {
+    throw new Error('--backend tensorflow needs the optional package @tensorflow/tfjs-node (npm install @tensorflow/tfjs-node); without it use wasm or cpu');
+  }
   const engine = await createEngine({
-    readFile: createModelFileReader(),
-    backends: options.backend ? [options.backend] : MEASURED_BACKENDS,
+    readFile: options.model ? createCustomModelReader(path.resolve(options.model)) : createModelFileReader(),
+    classifierFolder: options.model ? CUSTOM_MODEL_FOLDER : undefined,
+    backends: options.backend ? [options.backend] : hasNativeBackend ? MEASURED_BACKENDS : ['wasm'],
   });
 
   try {
@@ -115,7 +161,8 @@ async function scanAll(engine: Engine, files: string[], options: CliOptions, log
     const result = await scanFile(engine, file, scanOptions);
     bar?.stop();
     if (!showProgress) {
-      log(result.error ? `[${position + 1}/${files.length}] ${file}: failed` : `[${position + 1}/${files.length}] ${file}: ${result.frames.length} frames analysed`);
+      const frames = result.frames.length === 1 ? '1 frame' : `${result.frames.length} frames`;
+      log(result.error ? `[${position + 1}/${files.length}] ${file}: failed` : `[${position + 1}/${files.length}] ${file}: ${frames} analysed`);
     }
     results.push(result);
   }
@@ -126,12 +173,14 @@ function toJson(result: ScanResult, engine: Engine): object {
   const card = engine.model;
   return {
     file: result.file,
-    model: card ? { name: card.name, version: card.version, loss: card.loss } : null,
+    model: card ? { name: card.name, version: card.version, loss: card.loss, metrics: card.metrics } : null,
     backend: engine.backend.name,
     ...(result.error ? { error: result.error } : {}),
     frames: result.frames,
     verdict: {
       fakeProbability: result.verdict.fakeProbability,
+      assessment: result.verdict.fakeProbability === null ? null : BAND_LABELS[probabilityBand(result.verdict.fakeProbability)],
+      decidingTrackId: result.verdict.decidingTrackId,
       meanProbability: result.verdict.meanProbability,
       framesWithFaces: result.verdict.framesWithFaces,
       framesSampled: result.verdict.framesSampled,
