@@ -111,6 +111,15 @@ describe('train fit', () => {
     expect(existsSync(path.join(work, 'never'))).toBe(false);
   });
 
+  it('refuses to overwrite the shipped model', () => {
+    const shippedCard = path.join(REPO_ROOT, 'models', 'classifier', 'card.json');
+    const before = readFileSync(shippedCard, 'utf8');
+    const run = runTrain(['fit', '--data', dataDir, '--epochs', '1', '--out', path.join(REPO_ROOT, 'models', 'classifier')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('is the shipped default model');
+    expect(readFileSync(shippedCard, 'utf8')).toBe(before);
+  });
+
   it('rejects an invalid split', () => {
     const run = runTrain(['fit', '--data', dataDir, '--split', '70,30']);
     expect(run.status).not.toBe(0);

@@ -38,5 +38,5 @@ export function addDataOptions(command: Command): Command {
         .argParser(parseSplitFractions)
         .default(DEFAULT_SPLIT_FRACTIONS, '70,15,15'),
     )
-    .option('--seed <n>', 'seed of the split, weight initialisation, shuffling and augmentation', integerAtLeast(0), DEFAULT_SEED);
+    .option('--seed <n>', 'seed of the split, weight initialisation, shuffling and augmentation; dropout masks stay unseeded (TF.js repeats one mask per seed), so runs with dropout differ slightly', integerAtLeast(0), DEFAULT_SEED);
 }
