@@ -11,9 +11,11 @@ function caveat(model: ModelCardSummary): string {
   return `This is a model's estimate, not proof: ${accuracy}.`;
 }
 
-function Verdict(props: { video: VideoRecord; model: ModelCardSummary | null }) {
-  const { video, model } = props;
+function Verdict(props: { video: VideoRecord; model: ModelCardSummary | null; engineReady: boolean }) {
+  const { video, model, engineReady } = props;
   if (video.status === 'cannot-scan') return <div class="verdict">{video.reason ?? 'The frames of this video cannot be read.'}</div>;
+  // Until the engine has loaded, the model is unknown rather than missing.
+  if (!engineReady) return null;
   if (model === null) {
     return <div class="verdict untrained">No trained classifier is installed, so no verdict is shown.</div>;
   }
@@ -30,14 +32,14 @@ function Verdict(props: { video: VideoRecord; model: ModelCardSummary | null }) 
 }
 
 /** Renders one video of the tab: thumbnail, state, verdict, chart and counts. */
-export function VideoCard(props: { video: VideoRecord; model: ModelCardSummary | null; alertThreshold: number }) {
-  const { video, model, alertThreshold } = props;
+export function VideoCard(props: { video: VideoRecord; model: ModelCardSummary | null; engineReady: boolean; alertThreshold: number }) {
+  const { video, model, engineReady, alertThreshold } = props;
   return (
     <div class="video" data-video-id={video.videoId} data-status={video.status}>
       {video.thumbnail ? <img src={video.thumbnail} alt="Video frame" /> : <div class="placeholder" />}
       <div>
         <div class="state">{STATUS_LABELS[video.status]}{video.source === 'tab-capture' ? ' (from tab screenshots)' : ''}</div>
-        <Verdict video={video} model={model} />
+        <Verdict video={video} model={model} engineReady={engineReady} />
         <ScoreChart history={video.history} alertThreshold={alertThreshold} />
         <div class="meta">
           <span class="frames">{video.framesAnalysed} frames analysed</span>

@@ -96,7 +96,7 @@ function Popup(props: { tabId: number }) {
         {state.tab.paused ? <div class="notice">Screening is paused in this tab.</div> : null}
         {videos.length === 0 ? <div class="empty">No video found in this tab.</div> : null}
         {videos.map((video) => (
-          <VideoCard key={video.videoId} video={video} model={model} alertThreshold={state.settings.alertThreshold} />
+          <VideoCard key={video.videoId} video={video} model={model} engineReady={state.engine?.state === 'ready'} alertThreshold={state.settings.alertThreshold} />
         ))}
         <SettingsForm settings={state.settings} />
       </main>

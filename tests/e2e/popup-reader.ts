@@ -13,7 +13,7 @@ export interface PopupVideo {
 export async function readPopup(popup: Page): Promise<{ engine: string; notices: string[]; videos: PopupVideo[] }> {
   // The callback declares no named functions, because tsx (esbuild keepNames) would wrap them in a helper the page lacks.
   const raw = await popup.evaluate(() => ({
-    engine: document.querySelector('.engine')?.textContent ?? '',
+    engine: (document.querySelector('.engine') as HTMLElement | null)?.innerText.replace(/\n+/g, ' · ') ?? '',
     notices: [...document.querySelectorAll('.notice')].map((notice) => notice.textContent ?? ''),
     videos: [...document.querySelectorAll<HTMLElement>('.video')].map((card) => ({
       status: card.dataset.status ?? '',

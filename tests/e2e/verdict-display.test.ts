@@ -44,7 +44,8 @@ describe.skipIf(!HAS_CHROMIUM)('verdict display with a trained model', () => {
     expect(state.notices.some((notice) => notice.includes('not trained'))).toBe(false);
     expect(card.text).toContain(`${PERCENT} · likely manipulated`);
     expect(card.text).toContain(`${(FAKE_ENGINE_ACCURACY * 100).toFixed(1)}% accurate on the validation split of test fixtures`);
-    expect(await popup.locator('svg.chart polyline').count()).toBe(1);
+    expect(await popup.locator('figure.chart svg polyline').count()).toBe(1);
+    expect(await popup.locator('figure.chart figcaption').innerText()).toMatch(/dashed red line: alert threshold \d+%/);
 
     const badges = await readBadgeTexts(page);
     expect(badges).toHaveLength(1);
