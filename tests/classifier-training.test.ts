@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentFace } from '../training/augment';
-import { rocAuc } from '../training/auc';
+import { rocAuc } from '../training/metrics/roc';
 import { fitTemperature, logLossAtTemperature } from '../training/model/fit-temperature';
 import { SeededRandom } from '../training/seeded-random';
 import { epochOrder, trainClassifier, type FaceDataset, type TrainOptions } from '../training/train-loop';
@@ -70,7 +70,7 @@ describe('trainClassifier', () => {
     expect(result.history[3].valAuc).toBeGreaterThan(0.9);
     expect(result.bestEpoch).toBeGreaterThanOrEqual(1);
     expect(result.validationScores).toHaveLength(validation.count);
-    expect(rocAuc(validation.labels, result.validationScores)).toBe(result.history[result.bestEpoch - 1].valAuc);
+    expect(rocAuc(result.validationScores, validation.labels)).toBe(result.history[result.bestEpoch - 1].valAuc);
     result.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -169,10 +169,10 @@ describe('training helpers', () => {
   });
 
   it('rocAuc of known rankings', () => {
-    expect(rocAuc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])).toBe(1);
-    expect(rocAuc([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4])).toBe(0.75);
-    expect(rocAuc([0, 1], [0.5, 0.5])).toBe(0.5);
-    expect(rocAuc([1, 1], [0.2, 0.3])).toBeNaN();
+    expect(rocAuc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);
+    expect(rocAuc([0.1, 0.2, 0.3, 0.4], [0, 1, 0, 1])).toBe(0.75);
+    expect(rocAuc([0.5, 0.5], [0, 1])).toBe(0.5);
+    expect(rocAuc([0.2, 0.3], [1, 1])).toBeNaN();
   });
 
   it('fitTemperature matches a grid search', () => {

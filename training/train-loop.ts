@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildAlexNet, FACE_SIZE } from '../src/engine/classifier/alexnet';
 import { isEmbeddingLoss, type LossName } from '../src/engine/classifier/loss-name';
 import { augmentFace, type AugmentOptions } from './augment';
-import { rocAuc } from './auc';
+import { rocAuc } from './metrics/roc';
 import { readCheckpointState, restoreCheckpoint, writeCheckpoint, type EpochRecord } from './checkpoint';
 import { lossFunctionFor, type BatchLoss, type LossOptions } from './losses';
 import { attachProbabilityHead, predictOutputs, scoreFaces } from './model/predict-batches';
@@ -232,13 +232,13 @@ async function evaluateEpoch(
     const valLoss = await meanBatchLoss(lossFunction, outputs, validation.labels, batchSize);
     if (!isEmbeddingLoss(options.loss)) {
       const scores = await scoreFaces(outputs);
-      return { auc: rocAuc(validation.labels, scores), valLoss, scores };
+      return { auc: rocAuc(scores, validation.labels), valLoss, scores };
     }
     const classifier = await fitEmbeddingClassifier(model, train, options, random);
     const scores = tf.tidy(() => tf.sigmoid(tf.add(tf.matMul(outputs, tf.tensor2d(classifier.weights, [classifier.weights.length, 1])), classifier.bias)));
     const values = await scores.data();
     scores.dispose();
-    return { auc: rocAuc(validation.labels, values), valLoss, scores: null };
+    return { auc: rocAuc(values, validation.labels), valLoss, scores: null };
   } finally {
     outputs.dispose();
   }

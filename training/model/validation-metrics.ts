@@ -1,5 +1,5 @@
 import type { ModelCardMetrics } from '../../src/engine/classifier/model-card';
-import { rocAuc } from '../auc';
+import { rocAuc } from '../metrics/roc';
 import { fitTemperature } from './fit-temperature';
 
 const LOGIT_EPSILON = 1e-7;
@@ -33,7 +33,7 @@ export function summariseValidation(scores: Float32Array, labels: Uint8Array): V
     temperature,
     metrics: {
       split: 'validation',
-      auc: rocAuc(labels, calibrated),
+      auc: rocAuc(calibrated, labels),
       accuracy: correct / calibrated.length,
       logLoss: logLoss / calibrated.length,
       ece: expectedCalibrationError(calibrated, labels),
