@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Candidate } from './candidate';
 import { NORMALIZED_BLACK } from './layers';
 import type { RgbFloatImage } from './resize';
@@ -95,4 +96,23 @@ function computeSampleTaps(start: number, end: number, samples: number, imageSid
     weight[k] = position - lower;
   }
   return { inside, first, second, weight };
+}
+
+/**
+ * Crops every candidate to `size` x `size`, runs `network` on the batch inside `tf.tidy` and reads
+ * its output back once, so a stage costs one upload and one download however many candidates it has.
+ */
+export async function runOnCandidateCrops(
+  image: RgbFloatImage,
+  candidates: Candidate[],
+  size: number,
+  network: (batch: tf.Tensor4D) => tf.Tensor,
+): Promise<Float32Array> {
+  const crops = cropCandidates(image, candidates, size);
+  const outputs = tf.tidy(() => network(tf.tensor4d(crops, [candidates.length, size, size, 3])));
+  try {
+    return (await outputs.data()) as Float32Array;
+  } finally {
+    outputs.dispose();
+  }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DetectedFace, Landmarks, Point } from '../types';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
-import { cropCandidates } from './crop';
+import { runOnCandidateCrops } from './crop';
 import type { RgbFloatImage } from './resize';
 import { convolve, dense, toProbability } from './layers';
 import type { ONetParams } from './weights';
@@ -47,16 +47,7 @@ export async function finalizeCandidates(
   if (candidates.length === 0) {
     return [];
   }
-  const crops = cropCandidates(image, candidates, ONET_INPUT_SIZE);
-  const outputs = tf.tidy(() =>
-    runONet(tf.tensor4d(crops, [candidates.length, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3]), params),
-  );
-  let values: Float32Array;
-  try {
-    values = (await outputs.data()) as Float32Array;
-  } finally {
-    outputs.dispose();
-  }
+  const values = await runOnCandidateCrops(image, candidates, ONET_INPUT_SIZE, (batch) => runONet(batch, params));
 
   const passed: ScoredLandmarks[] = [];
   candidates.forEach((candidate, i) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Candidate, applyRegression, squareBox, suppressOverlaps } from './candidate';
-import { cropCandidates } from './crop';
+import { runOnCandidateCrops } from './crop';
 import type { RgbFloatImage } from './resize';
 import { convolve, dense, toProbability } from './layers';
 import type { RNetParams } from './weights';
@@ -38,16 +38,7 @@ export async function refineCandidates(
   if (candidates.length === 0) {
     return [];
   }
-  const crops = cropCandidates(image, candidates, RNET_INPUT_SIZE);
-  const outputs = tf.tidy(() =>
-    runRNet(tf.tensor4d(crops, [candidates.length, RNET_INPUT_SIZE, RNET_INPUT_SIZE, 3]), params),
-  );
-  let values: Float32Array;
-  try {
-    values = (await outputs.data()) as Float32Array;
-  } finally {
-    outputs.dispose();
-  }
+  const values = await runOnCandidateCrops(image, candidates, RNET_INPUT_SIZE, (batch) => runRNet(batch, params));
 
   const passed: Candidate[] = [];
   candidates.forEach((candidate, i) => {
