@@ -94,11 +94,12 @@ start = time.perf_counter()
 for _ in range(${steps}): step()
 print(json.dumps({"backend": "pytorch " + torch.__version__ + " (" + str(torch.get_num_threads()) + " threads)", "samplesPerSecond": ${steps} * ${batchSize} / (time.perf_counter() - start)}))
 `;
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    return { backend: 'pytorch', samplesPerSecond: null, note: 'python3 cannot import torch (install python3-torch to compare)' };
+  // Debian's python3-torch installs for /usr/bin/python3, which a pyenv python3 earlier on the PATH hides.
+  const python = ['python3', '/usr/bin/python3'].find((candidate) => spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+  if (python === undefined) {
+    return { backend: 'pytorch', samplesPerSecond: null, note: 'neither python3 nor /usr/bin/python3 can import torch (apt-get install python3-torch to compare)' };
   }
-  const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+  const result = spawnSync(python, ['-c', script], { encoding: 'utf8' });
   try {
     return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Measurement;
   } catch {
