@@ -4,19 +4,18 @@ const WIDTH = 240;
 const HEIGHT = 40;
 
 /**
- * Fake probability over media time as an SVG polyline; y runs 0 (bottom) to 1 (top).
- * Points without a probability (no face, untrained model) are left out.
+ * Fake probability of the analysed frames in the order they were analysed, as an SVG polyline;
+ * y runs 0 (bottom) to 1 (top). Order rather than media time is the x axis, because a looping or
+ * seeking video repeats its media times. Points without a probability (no face, untrained model)
+ * are left out.
  */
 export function ScoreChart(props: { history: ScorePoint[]; alertThreshold: number }) {
   const points = props.history.filter((point): point is { timeSeconds: number; fakeProbability: number } => point.fakeProbability !== null);
   if (points.length < 2) return null;
-  const start = points[0].timeSeconds;
-  const span = Math.max(1e-3, points[points.length - 1].timeSeconds - start);
   const coordinates = points
-    .map((point) => `${(((point.timeSeconds - start) / span) * WIDTH).toFixed(1)},${((1 - point.fakeProbability) * HEIGHT).toFixed(1)}`)
+    .map((point, i) => `${((i / (points.length - 1)) * WIDTH).toFixed(1)},${((1 - point.fakeProbability) * HEIGHT).toFixed(1)}`)
     .join(' ');
   const thresholdY = (1 - props.alertThreshold) * HEIGHT;
-  const end = start + span;
   return (
     <figure class="chart">
       <div class="chart-body">
@@ -30,13 +29,9 @@ export function ScoreChart(props: { history: ScorePoint[]; alertThreshold: numbe
         </svg>
       </div>
       <figcaption>
-        Fake probability from {formatSeconds(start)} to {formatSeconds(end)} of the video; dashed red line: alert threshold {Math.round(props.alertThreshold * 100)}%
+        Fake probability of the last {points.length} analysed frames, oldest at the left; dashed red line: alert threshold {Math.round(props.alertThreshold * 100)}%
       </figcaption>
     </figure>
   );
 }
 
-function formatSeconds(seconds: number): string {
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
-}
