@@ -54,10 +54,10 @@ export async function loadFaces(options: DataOptions, loadPipeline: () => Promis
 function printPreparationSummary(summary: PreparationSummary, seconds: number): void {
   console.error(
     `train: ${summary.items} files in ${formatDuration(seconds)}: ${summary.faces} faces, ${summary.fromCache} from cache, ${summary.extracted} extracted, ` +
-      `${summary.withoutFace} without a face, ${summary.failed} unreadable, ${summary.problems.length} problems`,
+      `${summary.withoutFace} without a face, ${summary.failed} unreadable, ${countOf(summary.problems.length, 'problem')}`,
   );
   for (const problem of summary.problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(`  skipped ${problem.path}: ${problem.message}`);
-  if (summary.problems.length > MAX_PRINTED_PROBLEMS) console.error(`  ... and ${summary.problems.length - MAX_PRINTED_PROBLEMS} more problems (written to the report)`);
+  if (summary.problems.length > MAX_PRINTED_PROBLEMS) console.error(`  ... and ${summary.problems.length - MAX_PRINTED_PROBLEMS} more (written to the report)`);
 }
 
 /** Splits the faces and prints the size and classes of each split. */
@@ -68,4 +68,8 @@ export function splitFaces(loaded: LoadedFaces, options: DataOptions): SplitData
     console.error(`train: ${name} split: ${splits.videoIds[name].length} files, ${splits[name].count} faces (${classes.real} real, ${classes.fake} fake)`);
   }
   return splits;
+}
+
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -142,7 +142,7 @@ function buildCard(loss: LossName, loaded: LoadedFaces, splits: SplitDatasets, d
     calibration: null,
     engineVersion: ENGINE_VERSION,
     trained: true,
-    notes: `Trained for ${epochs} epoch(s), best epoch ${bestEpoch}, on every ${data.every}th frame, faces of at least ${data.minFace} px, image crop mode ${data.cropMode}.`,
+    notes: `Trained for ${epochs} ${epochs === 1 ? 'epoch' : 'epochs'}, best epoch ${bestEpoch}, on every ${data.every}th frame, faces of at least ${data.minFace} px, image crop mode ${data.cropMode}.`,
   };
 }
 
