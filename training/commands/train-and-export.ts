@@ -132,7 +132,8 @@ function checkTrainable(splits: SplitDatasets): void {
 function buildCard(loss: LossName, loaded: LoadedFaces, splits: SplitDatasets, data: DataOptions, epochs: number, bestEpoch: number): ModelCard {
   return {
     name: `alexnet-${loss}`,
-    version: new Date().toISOString().slice(0, 10),
+    // Date and time to the second, so two models trained on one day stay apart on the options page.
+    version: new Date().toISOString().slice(0, 19).replace('T', ' '),
     loss,
     createdAt: new Date().toISOString(),
     datasets: loaded.listings.map((listing) => datasetEntry(listing.root, listing.layout, splits)),
