@@ -16,7 +16,7 @@ export const BAND_LABELS: Record<ProbabilityBand, string> = {
   'likely-manipulated': 'likely manipulated',
 };
 
-/** Colour tone of a score: `alert` is red, `uncertain` amber, `low` a neutral grey-blue (never "safe" green). */
+/** Colour tone of a score: `alert` is red, `uncertain` amber, `low` a neutral blue (never a reassuring green). */
 export type ScoreTone = 'low' | 'uncertain' | 'alert';
 
 /**
@@ -24,11 +24,11 @@ export type ScoreTone = 'low' | 'uncertain' | 'alert';
  * displays, so a shown "65%" never reads "uncertain".
  */
 export function probabilityBand(probability: number): ProbabilityBand {
-  const shown = Math.round(probability * 100) / 100;
-  if (shown < NO_SIGNS_BELOW) {
+  const displayed = Math.round(probability * 100) / 100;
+  if (displayed < NO_SIGNS_BELOW) {
     return 'no-signs';
   }
-  return shown < LIKELY_MANIPULATED_FROM ? 'uncertain' : 'likely-manipulated';
+  return displayed < LIKELY_MANIPULATED_FROM ? 'uncertain' : 'likely-manipulated';
 }
 
 /** Returns the colour tone of a score: alert from the "likely manipulated" band or the user's alert threshold, whichever is lower. */

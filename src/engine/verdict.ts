@@ -109,7 +109,7 @@ export class VideoScore {
 
   /**
    * Adds one sampled frame. `frameIndex` counts sampled frames or source frames, as long as it only
-   * grows; `timeSeconds` is the frame's media time and is kept for charts.
+   * grows; `timeSeconds` is the frame's media time, kept on the timeline.
    */
   addFrame(frameIndex: number, timeSeconds: number, faces: ScoredFace[]): void {
     this.sampledFrames += 1;
@@ -122,11 +122,11 @@ export class VideoScore {
     }
     this.framesWithFaces += 1;
 
-    const taken = new Set<Track>();
+    const matchedTracks = new Set<Track>();
     const byScore = [...faces].sort((a, b) => b.score - a.score);
     for (const face of byScore) {
-      const track = this.matchTrack(face.box, frameIndex, taken) ?? this.startTrack(face.box, frameIndex);
-      taken.add(track);
+      const track = this.matchTrack(face.box, frameIndex, matchedTracks) ?? this.startTrack(face.box, frameIndex);
+      matchedTracks.add(track);
       track.lastBox = face.box;
       track.lastFrame = frameIndex;
       track.frames += 1;
@@ -162,11 +162,11 @@ export class VideoScore {
     };
   }
 
-  private matchTrack(box: Box, frameIndex: number, taken: Set<Track>): Track | null {
+  private matchTrack(box: Box, frameIndex: number, matchedTracks: Set<Track>): Track | null {
     let best: Track | null = null;
     let bestIou = this.config.trackIou;
     for (const track of this.tracks) {
-      if (taken.has(track) || frameIndex - track.lastFrame > this.config.maxMissedFrames) {
+      if (matchedTracks.has(track) || frameIndex - track.lastFrame > this.config.maxMissedFrames) {
         continue;
       }
       const overlap = intersectionOverUnion(box, track.lastBox);
