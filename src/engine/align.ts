@@ -1,4 +1,4 @@
-import type { Landmarks, Point, RgbaImage } from './types';
+import type { Box, Landmarks, Point, RgbaImage } from './types';
 
 /** Side of the aligned face crop in pixels. */
 export const ALIGNED_FACE_SIZE = 128;
@@ -140,6 +140,39 @@ export function alignFace(image: RgbaImage, landmarks: Landmarks, size: number =
     for (let column = 0; column < size; column++) {
       // Output pixel centers map to continuous image coordinates, and -0.5 turns those into
       // pixel-index coordinates for interpolation.
+      const [x, y] = applySimilarity(toImage, [column + 0.5, row + 0.5]);
+      output[row * size + column] = sampleLuma(image, x - 0.5, y - 0.5);
+    }
+  }
+  return { width: size, height: size, data: output };
+}
+
+/**
+ * Square crop around a detector box, as a fraction of the box width: the side is `scale` box widths
+ * and the center sits `offsetX`, `offsetY` box widths from the box center (positive is right, down).
+ */
+export interface BoxFraming {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/**
+ * Cuts an upright square around a face box and returns it as a `size x size` grey crop, sampled
+ * like `alignFace`. Classifiers trained on ready-cut face crops rather than aligned faces need
+ * this framing at inference, because their training faces were never rotated or landmark-aligned.
+ */
+export function cropFaceBox(image: RgbaImage, box: Box, framing: BoxFraming, size: number = ALIGNED_FACE_SIZE): GreyImage {
+  if (!(box.width > 0) || !(framing.scale > 0)) {
+    throw new Error(`Box crop: box width ${box.width} and framing scale ${framing.scale} must be positive`);
+  }
+  const side = framing.scale * box.width;
+  const centerX = box.x + box.width / 2 + framing.offsetX * box.width;
+  const centerY = box.y + box.height / 2 + framing.offsetY * box.width;
+  const toImage: SimilarityTransform = { a: side / size, b: 0, tx: centerX - side / 2, ty: centerY - side / 2 };
+  const output = new Uint8Array(size * size);
+  for (let row = 0; row < size; row++) {
+    for (let column = 0; column < size; column++) {
       const [x, y] = applySimilarity(toImage, [column + 0.5, row + 0.5]);
       output[row * size + column] = sampleLuma(image, x - 0.5, y - 0.5);
     }

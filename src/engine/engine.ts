@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { alignFace, ALIGNED_FACE_SIZE, type GreyImage } from './align';
+import { alignFace, ALIGNED_FACE_SIZE, cropFaceBox, type GreyImage } from './align';
 import { selectBackend, useBackend, type BackendReport } from './backend';
 import { loadClassifier, type Classifier, type ModelCard } from './classifier';
 import { createMtcnn, type Mtcnn, type MtcnnConfig } from './mtcnn';
@@ -68,8 +68,11 @@ class TfEngine implements Engine {
     if (faces.length === 0) {
       return [];
     }
-    const aligned = faces.map((face) => alignFace(image, face.landmarks, ALIGNED_FACE_SIZE));
-    const probabilities = await this.classifyFaces(aligned);
+    const framing = this.classifier?.card.input.framing;
+    const cropped = faces.map((face) =>
+      framing?.kind === 'box' ? cropFaceBox(image, face.box, framing, ALIGNED_FACE_SIZE) : alignFace(image, face.landmarks, ALIGNED_FACE_SIZE),
+    );
+    const probabilities = await this.classifyFaces(cropped);
     return faces.map((face, i) => ({ ...face, fakeProbability: probabilities ? probabilities[i] : null }));
   }
 

@@ -1,3 +1,4 @@
+import type { BoxFraming } from '../align';
 import type { LossName } from './loss-name';
 
 /** One dataset a classifier was trained or evaluated on. */
@@ -48,7 +49,18 @@ export interface ModelCard {
   datasets: ModelCardDataset[];
   split: ModelCardSplit;
   metrics: ModelCardMetrics | null;
-  input: { width: 128; height: 128; channels: 1; range: '0..1 grey, aligned face' };
+  input: {
+    width: 128;
+    height: 128;
+    channels: 1;
+    range: '0..1 grey, aligned face';
+    /**
+     * How the engine cuts faces for this model. Absent or `aligned`: the five-landmark alignment
+     * (`alignFace`). `box`: an upright square around the detector box (`cropFaceBox`), for models
+     * trained on ready-cut face crops.
+     */
+    framing?: { kind: 'aligned' } | ({ kind: 'box' } & BoxFraming);
+  };
   /** Temperature T applied to the logit of the model's probability: p' = sigmoid(logit(p) / T). */
   calibration: { method: 'temperature'; temperature: number } | null;
   /** `ENGINE_VERSION` of the pre-processing the model was trained with. */
