@@ -3,7 +3,7 @@ import preact from '@preact/preset-vite';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import manifest from './src/manifest';
+import manifest from './src/manifest.ts';
 
 const ROOT = import.meta.dirname;
 const WASM_DIR = resolve(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');

@@ -1,5 +1,5 @@
 import { defineManifest } from '@crxjs/vite-plugin';
-import packageJson from '../package.json';
+import packageJson from '../package.json' with { type: 'json' };
 
 /**
  * Manifest V3 of the extension, with the minimum permissions for its features.
