@@ -10,8 +10,8 @@
  * than the filter, go to the backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { runWasmKernel, WASM_BACKEND_NAME, type WasmBackendInternals } from './wasm-kernel-util';
+import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { replaceWasmKernel, runWasmKernel, type WasmBackendInternals } from './wasm-kernel-util';
 
 const KERNEL_NAME = 'Conv2DBackpropInput';
 
@@ -70,21 +70,5 @@ export function makeConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
  * original as fallback and its setup function. Returns false when already replaced.
  */
 export function registerConv2dBackpropInputWasm(): boolean {
-  const original = tf.getKernel(KERNEL_NAME, WASM_BACKEND_NAME);
-  if (!original) {
-    throw new Error(`WASM training kernels: tfjs-backend-wasm registers no ${KERNEL_NAME} kernel; import @tensorflow/tfjs-backend-wasm first`);
-  }
-  if ((original as KernelConfig & { replacedForTraining?: boolean }).replacedForTraining) {
-    return false;
-  }
-  tf.unregisterKernel(KERNEL_NAME, WASM_BACKEND_NAME);
-  const replacement: KernelConfig & { replacedForTraining: boolean } = {
-    kernelName: KERNEL_NAME,
-    backendName: WASM_BACKEND_NAME,
-    setupFunc: original.setupFunc,
-    kernelFunc: makeConv2dBackpropInputWasm(original.kernelFunc),
-    replacedForTraining: true,
-  };
-  tf.registerKernel(replacement);
-  return true;
+  return replaceWasmKernel(KERNEL_NAME, makeConv2dBackpropInputWasm);
 }

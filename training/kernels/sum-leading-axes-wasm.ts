@@ -6,8 +6,8 @@
  * accumulators. Every other reduction goes to the backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { float32FromHeap, WASM_BACKEND_NAME, type WasmBackendInternals } from './wasm-kernel-util';
+import type { KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
+import { float32FromHeap, replaceWasmKernel, type WasmBackendInternals } from './wasm-kernel-util';
 
 const KERNEL_NAME = 'Sum';
 
@@ -52,21 +52,5 @@ export function makeSumLeadingAxesWasm(fallback: KernelFunc): KernelFunc {
  * fallback and its setup function. Returns false when already replaced.
  */
 export function registerSumLeadingAxesWasm(): boolean {
-  const original = tf.getKernel(KERNEL_NAME, WASM_BACKEND_NAME);
-  if (!original) {
-    throw new Error(`WASM training kernels: tfjs-backend-wasm registers no ${KERNEL_NAME} kernel; import @tensorflow/tfjs-backend-wasm first`);
-  }
-  if ((original as KernelConfig & { replacedForTraining?: boolean }).replacedForTraining) {
-    return false;
-  }
-  tf.unregisterKernel(KERNEL_NAME, WASM_BACKEND_NAME);
-  const replacement: KernelConfig & { replacedForTraining: boolean } = {
-    kernelName: KERNEL_NAME,
-    backendName: WASM_BACKEND_NAME,
-    setupFunc: original.setupFunc,
-    kernelFunc: makeSumLeadingAxesWasm(original.kernelFunc),
-    replacedForTraining: true,
-  };
-  tf.registerKernel(replacement);
-  return true;
+  return replaceWasmKernel(KERNEL_NAME, makeSumLeadingAxesWasm);
 }

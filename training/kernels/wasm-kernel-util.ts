@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` that the training kernels use. */
 export interface WasmBackendInternals extends tf.KernelBackend {
@@ -32,4 +32,29 @@ export function float32FromHeap(backend: WasmBackendInternals, info: TensorInfo,
     throw new Error(`${component} (wasm): dtype ${info.dtype} is not supported; only float32 tensors can be trained`);
   }
   return values;
+}
+
+/**
+ * Replaces a kernel that tfjs-backend-wasm registers with `makeKernelFunc(original)`, keeping the
+ * original's setup function so the replacement can fall back to it. Returns false when the kernel
+ * was already replaced, and throws when the WASM backend registers no such kernel.
+ */
+export function replaceWasmKernel(kernelName: string, makeKernelFunc: (original: KernelFunc) => KernelFunc): boolean {
+  const original = tf.getKernel(kernelName, WASM_BACKEND_NAME);
+  if (!original) {
+    throw new Error(`WASM training kernels: tfjs-backend-wasm registers no ${kernelName} kernel; import @tensorflow/tfjs-backend-wasm first`);
+  }
+  if ((original as KernelConfig & { replacedForTraining?: boolean }).replacedForTraining) {
+    return false;
+  }
+  tf.unregisterKernel(kernelName, WASM_BACKEND_NAME);
+  const replacement: KernelConfig & { replacedForTraining: boolean } = {
+    kernelName,
+    backendName: WASM_BACKEND_NAME,
+    setupFunc: original.setupFunc,
+    kernelFunc: makeKernelFunc(original.kernelFunc),
+    replacedForTraining: true,
+  };
+  tf.registerKernel(replacement);
+  return true;
 }
