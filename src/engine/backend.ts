@@ -38,7 +38,7 @@ const WEBGL_TEXTURE_CACHE_BYTES = 64 * 1024 * 1024;
  * first two AlexNet convolutions on a batch of four 128x128 grey faces.
  *
  * Picking by measurement matters: a software WebGPU adapter (SwiftShader) starts fine but runs
- * about 100 times slower than WASM on a CPU, so the name of a backend says nothing about speed.
+ * about 100 times slower than WASM on a CPU, so the name of a backend tells nothing about its speed.
  */
 export async function selectBackend(options: BackendSelectionOptions = {}): Promise<BackendReport> {
   const candidates = options.candidates ?? defaultCandidates();
@@ -68,7 +68,7 @@ export async function selectBackend(options: BackendSelectionOptions = {}): Prom
   return { name: fastest.name, timings };
 }
 
-/** Activates one backend without measuring, for callers that were told which one to use. */
+/** Activates one backend without measuring, for callers that already chose one. */
 export async function useBackend(name: BackendName): Promise<BackendReport> {
   const timing = await timeBackend(name, 0, 1, Number.POSITIVE_INFINITY);
   if (timing.msPerFrame === null) {

@@ -1,6 +1,6 @@
 /**
  * Plain-language bands for a fake probability. A wrong "fake" can hurt a real person, so the
- * product shows the band beside the number, and the middle band is wide. The low band says what
+ * product shows the band beside the number, and the middle band is wide. The low band names what
  * the model did not find, not that the video is genuine.
  */
 export type ProbabilityBand = 'no-signs' | 'uncertain' | 'likely-manipulated';

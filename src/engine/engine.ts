@@ -20,7 +20,7 @@ export interface EngineOptions {
 }
 
 /**
- * Detector settings the engine uses unless told otherwise. MTCNN's own default minimum face is 20 px,
+ * Detector settings the engine uses unless `EngineOptions.detector` overrides them. MTCNN's own default minimum face is 20 px,
  * but a face under 40 px carries too little detail for the 128 px classifier, and skipping the
  * finest pyramid levels cut detection on a 640x360 frame from about 110 to 41 ms of CPU on WASM
  * (`npm run bench:engine`, 2-core x86-64).

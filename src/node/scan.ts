@@ -75,6 +75,14 @@ async function checkModelFolder(folder: string): Promise<void> {
   }
 }
 
+/** Returns the requested backend, else the backends worth measuring: WASM alone without tfjs-node. */
+function chooseBackendCandidates(requested: BackendName | undefined, hasNativeBackend: boolean): BackendName[] {
+  if (requested) {
+    return [requested];
+  }
+  return hasNativeBackend ? MEASURED_BACKENDS : ['wasm'];
+}
+
 function buildCommand(): Command {
   return new Command('scan')
     .description('Find faces in video files or images and estimate how likely each video is a deepfake.')
@@ -113,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
   const engine = await createEngine({
     readFile: options.model ? createCustomModelReader(path.resolve(options.model)) : createModelFileReader(),
     classifierFolder: options.model ? CUSTOM_MODEL_FOLDER : undefined,
-    backends: options.backend ? [options.backend] : hasNativeBackend ? MEASURED_BACKENDS : ['wasm'],
+    backends: chooseBackendCandidates(options.backend, hasNativeBackend),
   });
 
   try {

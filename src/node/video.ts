@@ -156,7 +156,7 @@ export async function* decodeFrames(file: string, info: MediaInfo, options: Deco
   }
 }
 
-/** The size frames are decoded at: the source size, or smaller so the longer side fits `maxSide`. */
+/** Computes the decoding size: the source size, or smaller so the longer side fits `maxSide`. */
 export function workingSize(info: Pick<MediaInfo, 'width' | 'height'>, maxSide: number): { width: number; height: number; scale: number } {
   const longer = Math.max(info.width, info.height);
   if (maxSide <= 0 || longer <= maxSide) {

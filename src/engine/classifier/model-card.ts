@@ -55,7 +55,7 @@ export interface ModelCard {
     channels: 1;
     range: '0..1 grey, aligned face';
     /**
-     * How the engine cuts faces for this model. Absent or `aligned`: the five-landmark alignment
+     * Face framing the engine applies for this model. Absent or `aligned`: the five-landmark alignment
      * (`alignFace`). `box`: an upright square around the detector box (`cropFaceBox`), for models
      * trained on ready-cut face crops.
      */
