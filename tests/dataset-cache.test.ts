@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceCacheKey, readCachedFaces, writeCachedFaces } from '../training/data/face-cache';
-import { DEFAULT_EXTRACTION_SETTINGS, type FacePipeline } from '../training/data/face-extractor';
+import { cacheKeySettings, DEFAULT_EXTRACTION_SETTINGS, type FacePipeline } from '../training/data/face-extractor';
 import { buildSplitDatasets } from '../training/data/face-dataset';
 import { prepareFaces } from '../training/data/prepare-faces';
 import { readDataset } from '../training/data/read-dataset';
@@ -129,5 +129,43 @@ describe('face preparation', () => {
     expect(result.summary.failed).toBe(1);
     expect(result.prepared).toEqual([]);
     expect(result.summary.problems.filter((problem) => problem.message.startsWith('no face'))).toHaveLength(2);
+  });
+
+  it('cuts box-framed faces from the detector box and caches them apart from aligned ones', async () => {
+    const listing = await readDataset(datasetDir);
+    const pipeline = fakePipeline({ findsFaces: true });
+    const prepare = (framing: typeof DEFAULT_EXTRACTION_SETTINGS.framing) =>
+      prepareFaces([listing], {
+        settings: { ...DEFAULT_EXTRACTION_SETTINGS, faceSize: 8, framing },
+        cacheDir,
+        pipelineVersion: pipeline.version,
+        loadPipeline: async () => pipeline,
+      });
+    const redFace = (result: Awaited<ReturnType<typeof prepare>>) => result.prepared.find(({ item }) => item.path.endsWith('red.mp4'))?.faces.faces;
+
+    const aligned = await prepare({ kind: 'aligned' });
+    // The fake aligner fills the face with the red channel (255); a box crop samples BT.601 luma of red, about 76.
+    expect(redFace(aligned)?.[0]).toBeGreaterThan(200);
+    const box = await prepare({ kind: 'box', scale: 1, offsetX: 0, offsetY: 0 });
+    expect(box.summary.extracted).toBe(2);
+    expect(Math.abs((redFace(box)?.[27] ?? 0) - 76)).toBeLessThanOrEqual(3);
+    // A square one box width to the right lies outside the frame, so it is black.
+    const outside = await prepare({ kind: 'box', scale: 1, offsetX: 1, offsetY: 0 });
+    expect(outside.summary.extracted).toBe(2);
+    expect(Math.max(...(redFace(outside) ?? [255]))).toBe(0);
+    const again = await prepare({ kind: 'box', scale: 1, offsetX: 0, offsetY: 0 });
+    expect(again.summary.fromCache).toBe(2);
+  });
+});
+
+describe('cache key settings', () => {
+  const video = { kind: 'video' as const, path: 'a.mp4' };
+  const image = { kind: 'image' as const, path: 'a.jpg' };
+  it('leaves aligned framing and whole images out of the key, and names box framing', () => {
+    const box = { ...DEFAULT_EXTRACTION_SETTINGS, framing: { kind: 'box' as const, scale: 0.9, offsetX: 0.013, offsetY: 0.042 } };
+    expect(cacheKeySettings(DEFAULT_EXTRACTION_SETTINGS, video as never)).not.toHaveProperty('framing');
+    expect(cacheKeySettings(box, video as never)).toMatchObject({ framing: 'box:0.9,0.013,0.042' });
+    expect(cacheKeySettings(box, image as never)).toMatchObject({ framing: 'box:0.9,0.013,0.042' });
+    expect(cacheKeySettings({ ...box, cropMode: 'whole' }, image as never)).not.toHaveProperty('framing');
   });
 });

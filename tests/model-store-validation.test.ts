@@ -115,6 +115,15 @@ describe('validateModel', () => {
     });
   }
 
+  it('accepts a card with a box framing', async () => {
+    const files = copyFiles(good);
+    writeJson(files, 'card.json', validCard({ input: { width: 128, height: 128, channels: 1, framing: { kind: 'box', scale: 0.9, offsetX: 0.013, offsetY: 0.042 } } }));
+
+    const validated = await validateModel(files, { loadClassifier: loadLayersClassifier });
+
+    expect(validated.card.name).toBeTruthy();
+  });
+
   it('accepts a card with null metrics', async () => {
     const files = copyFiles(good);
     writeJson(files, 'card.json', validCard({ metrics: null }));
@@ -132,6 +141,9 @@ describe('validateModel', () => {
     ['another engine major version', { engineVersion: '99.0.0' }],
     ['a zero temperature', { calibration: { method: 'temperature', temperature: 0 } }],
     ['an invalid date', { createdAt: 'yesterday' }],
+    ['an unknown framing', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'fisheye' } } }],
+    ['a box framing of zero width', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'box', scale: 0, offsetX: 0, offsetY: 0 } } }],
+    ['a box framing without offsets', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'box', scale: 0.9 } } }],
   ];
   for (const [label, overrides] of badCards) {
     it(`rejects a card with ${label}`, async () => {

@@ -54,7 +54,7 @@ describe('train fit', () => {
     const card = JSON.parse(readFileSync(path.join(out, 'card.json'), 'utf8')) as ModelCard;
     expect(card.loss).toBe('bce');
     expect(card.trained).toBe(true);
-    expect(card.input).toEqual({ width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face' });
+    expect(card.input).toEqual({ width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face', framing: { kind: 'aligned' } });
     expect(Number.isNaN(Date.parse(card.createdAt))).toBe(false);
     expect(card.engineVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(card.split).toEqual({ unit: 'identity group', validationFraction: 0.25, testFraction: 0.25, seed: 3 });
@@ -67,6 +67,11 @@ describe('train fit', () => {
     expect(card.metrics?.auc).toBeGreaterThanOrEqual(0);
     expect(card.metrics?.auc).toBeLessThanOrEqual(1);
     expect(card.metrics?.epochs).toBe(1);
+    expect(card.metrics?.videos).toBe(12);
+    for (const auc of [card.metrics?.videoAuc, card.metrics?.validationAuc, card.metrics?.validationVideoAuc]) {
+      expect(auc).toBeGreaterThanOrEqual(0);
+      expect(auc).toBeLessThanOrEqual(1);
+    }
 
     // Identity groups: each real sN and its fake sN sit in one split.
     const split = JSON.parse(readFileSync(path.join(out, 'report/split.json'), 'utf8')) as { videoIds: Record<string, string[]> };

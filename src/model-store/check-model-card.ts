@@ -85,7 +85,16 @@ function checkInput(input: unknown): CheckedCard['input'] {
       throw invalid(`card.json field "input.${key}" is ${JSON.stringify(input[key])}, but the engine feeds ${EXPECTED_INPUT.width}x${EXPECTED_INPUT.height}x${EXPECTED_INPUT.channels} faces`);
     }
   }
+  checkFraming(input.framing);
   return { width: EXPECTED_INPUT.width, height: EXPECTED_INPUT.height, channels: EXPECTED_INPUT.channels };
+}
+
+/** Accepts no framing, `aligned`, or a `box` framing the engine can cut (the training CLI's `--framing` limits). */
+function checkFraming(framing: unknown): void {
+  if (framing === undefined || (isRecord(framing) && framing.kind === 'aligned')) return;
+  const finiteIn = (value: unknown, low: number, high: number): boolean => typeof value === 'number' && Number.isFinite(value) && value >= low && value <= high;
+  if (isRecord(framing) && framing.kind === 'box' && finiteIn(framing.scale, 1e-6, 4) && finiteIn(framing.offsetX, -1, 1) && finiteIn(framing.offsetY, -1, 1)) return;
+  throw invalid(`card.json field "input.framing" is ${JSON.stringify(framing)}, expected {"kind":"aligned"} or {"kind":"box"} with a scale above 0 up to 4 and offsets from -1 to 1 box widths`);
 }
 
 function checkCalibration(calibration: unknown): Record<string, unknown> | null {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_FACE_CACHE_DIR } from '../data/face-cache';
-import { DEFAULT_EXTRACTION_SETTINGS, type CropMode } from '../data/face-extractor';
+import { DEFAULT_EXTRACTION_SETTINGS, type CropMode, type FaceFraming } from '../data/face-extractor';
 import { DEFAULT_SPLIT_FRACTIONS, type SplitFractions } from '../data/split';
-import { collect, integerAtLeast, parseList, parseSplitFractions } from './option-parsers';
+import { collect, integerAtLeast, parseFraming, parseList, parseSplitFractions } from './option-parsers';
 
 /** Dataset and split options shared by `fit`, `evaluate` and `compare`. */
 export interface DataOptions {
@@ -11,6 +11,7 @@ export interface DataOptions {
   minFace: number;
   maxFrames: number;
   cropMode: CropMode;
+  framing: FaceFraming;
   cacheDir: string;
   ffppCompression?: string[];
   split: SplitFractions;
@@ -30,6 +31,14 @@ export function addDataOptions(command: Command): Command {
       new Option('--crop-mode <mode>', 'for image datasets: "detect" finds and aligns the face in each image, "whole" takes each image as an already cut face')
         .choices(['detect', 'whole'])
         .default(DEFAULT_EXTRACTION_SETTINGS.cropMode),
+    )
+    .addOption(
+      new Option(
+        '--framing <kind>',
+        'how a detected face is cut: "aligned" (five-landmark alignment), "box" (an upright square framed like the DFDC face crops, so video faces match crops taken whole) or "box:scale,offsetX,offsetY" in box widths; the model card tells the engine to cut faces the same way',
+      )
+        .argParser(parseFraming)
+        .default(DEFAULT_EXTRACTION_SETTINGS.framing, 'aligned'),
     )
     .option('--cache-dir <dir>', 'folder of the face-crop cache', DEFAULT_FACE_CACHE_DIR)
     .option('--ffpp-compression <list>', 'FaceForensics++ compression folders to read, comma-separated (c0,c23,c40,raw); default every one present', parseList)

@@ -29,6 +29,12 @@ export function createEvaluateCommand(): Command {
     const backend = await activateTrainingBackend(flags.backend);
     console.error(`train: TF.js backend ${backend}`);
     const classifier = await loadClassifierFromFolder(flags.model);
+    // Faces are cut the way the model was trained unless --framing says otherwise.
+    const cardFraming = classifier.card.input.framing;
+    if (command.getOptionValueSource('framing') === 'default' && cardFraming !== undefined) {
+      flags.framing = cardFraming;
+      console.error(`train: faces framed as the model card asks (${cardFraming.kind})`);
+    }
     const loaded = await loadFaces(flags);
 
     let items = loaded.prepared;

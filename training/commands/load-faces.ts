@@ -28,11 +28,21 @@ export async function loadFaces(options: DataOptions, loadPipeline: () => Promis
     listings.push(listing);
   }
 
+  // A dataset of one class is fine when another --data folder brings the other class.
+  for (const listing of listings) {
+    listing.problems = listing.problems.filter((problem) => {
+      if (problem.missingClass === undefined || !listings.some((other) => other.items.some((item) => item.label === problem.missingClass))) return true;
+      console.error(`train: ${listing.root} has no ${problem.missingClass === 0 ? 'real' : 'fake'} items; the other datasets supply them`);
+      return false;
+    });
+  }
+
   const settings: ExtractionSettings = {
     everyNthFrame: options.every,
     minFaceSize: options.minFace,
     maxFramesPerVideo: options.maxFrames,
     cropMode: options.cropMode,
+    framing: options.framing,
     faceSize: 128,
   };
   const total = listings.reduce((sum, listing) => sum + listing.items.length, 0);
@@ -56,7 +66,7 @@ function printPreparationSummary(summary: PreparationSummary, seconds: number): 
     `train: ${summary.items} files in ${formatDuration(seconds)}: ${summary.faces} faces, ${summary.fromCache} from cache, ${summary.extracted} extracted, ` +
       `${summary.withoutFace} without a face, ${summary.failed} unreadable, ${countOf(summary.problems.length, 'problem')}`,
   );
-  for (const problem of summary.problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(`  skipped ${problem.path}: ${problem.message}`);
+  for (const problem of summary.problems.slice(0, MAX_PRINTED_PROBLEMS)) console.error(`  ${problem.missingClass === undefined ? 'skipped' : 'note:'} ${problem.path}: ${problem.message}`);
   if (summary.problems.length > MAX_PRINTED_PROBLEMS) console.error(`  ... and ${summary.problems.length - MAX_PRINTED_PROBLEMS} more (written to the report)`);
 }
 

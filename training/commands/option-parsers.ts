@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { FACE_CROP_FRAMING, type FaceFraming } from '../data/face-extractor';
 import type { SplitFractions } from '../data/split';
 
 /** Returns a commander parser for a whole number of at least `minimum`. */
@@ -48,4 +49,17 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** Parses a comma-separated list. */
 export function parseList(value: string): string[] {
   return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** Parses `aligned`, `box` (the DFDC face-crop framing) or `box:scale,offsetX,offsetY`. */
+export function parseFraming(value: string): FaceFraming {
+  const text = value.trim();
+  if (text === 'aligned') return { kind: 'aligned' };
+  if (text === 'box') return { ...FACE_CROP_FRAMING };
+  const match = /^box:(.+)$/.exec(text);
+  const parts = match === null ? [] : match[1].split(',').map((part) => Number(part.trim()));
+  if (parts.length !== 3 || parts.some((part) => !Number.isFinite(part)) || !(parts[0] > 0) || parts[0] > 4 || Math.abs(parts[1]) > 1 || Math.abs(parts[2]) > 1) {
+    throw new InvalidArgumentError(`expected "aligned", "box" or "box:scale,offsetX,offsetY" with scale in (0, 4] and offsets in [-1, 1] box widths, such as box:0.9,0.013,0.042; got "${value}"`);
+  }
+  return { kind: 'box', scale: parts[0], offsetX: parts[1], offsetY: parts[2] };
 }

@@ -64,6 +64,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   const temperature = calibrations.temperature.calibration;
   const calibratedTest = applyCalibration(temperature, rawTest);
   const test = evaluateScores(calibratedTest, splits.test);
+  const validationReport = evaluateScores(result.validationScores, splits.validation);
 
   const card: ModelCard = {
     ...provisional,
@@ -72,6 +73,10 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
     metrics: {
       split: 'test',
       auc: test.frameAuc,
+      videoAuc: test.videoAuc,
+      videos: test.videos,
+      validationAuc: validationReport.frameAuc,
+      validationVideoAuc: validationReport.videoAuc,
       accuracy: test.frameAccuracy,
       logLoss: logLoss(calibratedTest, splits.test.labels),
       ece: calibrations.temperature.testEceAfter,
@@ -139,12 +144,16 @@ function buildCard(loss: LossName, loaded: LoadedFaces, splits: SplitDatasets, d
     datasets: loaded.listings.map((listing) => datasetEntry(listing.root, listing.layout, splits)),
     split: { unit: 'identity group', validationFraction: data.split.validation, testFraction: data.split.test, seed: data.seed },
     metrics: null,
-    input: { width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face' },
+    input: { width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face', framing: data.framing },
     calibration: null,
     engineVersion: ENGINE_VERSION,
     trained: true,
-    notes: `Trained for ${epochs} ${epochs === 1 ? 'epoch' : 'epochs'}, best epoch ${bestEpoch}, on every ${data.every}th frame, faces of at least ${data.minFace} px, image crop mode ${data.cropMode}.`,
+    notes: `Command: npm run train -- ${process.argv.slice(2).join(' ')}. Trained for ${epochs} ${epochs === 1 ? 'epoch' : 'epochs'}, best epoch ${bestEpoch}, on every ${data.every}th frame, faces of at least ${data.minFace} px, image crop mode ${data.cropMode}, ${framingText(data.framing)}.`,
   };
+}
+
+function framingText(framing: DataOptions['framing']): string {
+  return framing.kind === 'aligned' ? 'faces aligned on five landmarks' : `faces cut as upright squares of ${framing.scale} box widths shifted ${framing.offsetX}, ${framing.offsetY} box widths from the box center`;
 }
 
 function datasetEntry(root: string, layout: string, splits: SplitDatasets): ModelCardDataset {

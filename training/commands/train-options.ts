@@ -22,6 +22,7 @@ export interface TrainFlags {
   embeddingFitFaces: number;
   checkpointDir?: string;
   resume: boolean;
+  timeBudget?: number;
   backend?: TrainingBackendName;
 }
 
@@ -45,6 +46,7 @@ export function addTrainOptions(command: Command, config: { withLoss: boolean })
     .addOption(new Option('--triplet-anchors <kind>', 'triplet anchors: "real" pulls reals together and pushes fakes away, "both" uses anchors of either class').choices(['real', 'both']).default('real'))
     .option('--embedding-fit-faces <n>', 'training faces the logistic regression of an embedding loss is fitted on, at most', integerAtLeast(2), 4000)
     .option('--checkpoint-dir <dir>', 'folder for per-epoch checkpoints (default .cache/checkpoints/<loss>)')
+    .option('--time-budget <minutes>', 'stop training after this many minutes: the epoch in progress ends early, is validated, and the best epoch is exported', numberBetween(0.1, 100000))
     .option('--resume', 'continue from the checkpoint in the checkpoint folder when it was written with the same options and data', false)
     .addOption(new Option('--backend <name>', 'TF.js backend for training (default: tensorflow when @tensorflow/tfjs-node is installed, else wasm)').choices(['tensorflow', 'wasm', 'cpu']));
 }
@@ -63,6 +65,7 @@ export function toTrainOptions(flags: TrainFlags, loss: LossName, seed: number):
     seed,
     checkpointDir: flags.checkpointDir ?? `.cache/checkpoints/${loss}`,
     resume: flags.resume,
+    timeBudgetSeconds: flags.timeBudget === undefined ? undefined : flags.timeBudget * 60,
     lossOptions: { triplet: { margin: flags.margin, anchors: flags.tripletAnchors }, contrastive: { margin: flags.margin } },
     embeddingFitFaces: flags.embeddingFitFaces,
   };

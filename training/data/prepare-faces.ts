@@ -1,5 +1,5 @@
 import { faceCacheKey, readCachedFaces, writeCachedFaces, type CachedFaces } from './face-cache';
-import { extractFaces, type ExtractionSettings, type FacePipeline } from './face-extractor';
+import { cacheKeySettings, extractFaces, type ExtractionSettings, type FacePipeline } from './face-extractor';
 import type { DatasetItem, DatasetListing, DatasetProblem } from './types';
 
 /** An item with its faces. */
@@ -44,14 +44,13 @@ export async function prepareFaces(listings: DatasetListing[], options: PrepareO
   const summary: PreparationSummary = { items: 0, fromCache: 0, extracted: 0, failed: 0, withoutFace: 0, faces: 0, problems: listings.flatMap((listing) => listing.problems) };
   const prepared: PreparedItem[] = [];
   const work = listings.flatMap((listing) => listing.items.map((item) => ({ item, hasOfficialTestSplit: listing.hasOfficialTestSplit })));
-  const cacheSettings = { ...options.settings, pipeline: options.pipelineVersion };
   const pipeline = lazyPipeline(options.pipelineVersion, options.loadPipeline);
 
   for (const [index, { item, hasOfficialTestSplit }] of work.entries()) {
     summary.items += 1;
     let faces: CachedFaces | null = null;
     try {
-      const key = await faceCacheKey(item.path, cacheSettings);
+      const key = await faceCacheKey(item.path, { ...cacheKeySettings(options.settings, item), pipeline: options.pipelineVersion });
       faces = await readCachedFaces(options.cacheDir, key);
       if (faces !== null) {
         summary.fromCache += 1;

@@ -56,7 +56,7 @@ export async function readDataset(root: string, options: ReadDatasetOptions = {}
   if (listing.layout !== 'folders') {
     for (const [name, label] of [['real', 0], ['fake', 1]] as const) {
       if (listing.items.some((item) => item.label === label)) continue;
-      listing.problems.push({ path: absoluteRoot, message: `dataset reader: ${listing.layout} dataset has no ${name} videos; train it together with a dataset that has them` });
+      listing.problems.push({ path: absoluteRoot, message: `dataset reader: ${listing.layout} dataset has no ${name} videos; train it together with a dataset that has them`, missingClass: label });
     }
   }
   return listing;

@@ -34,6 +34,8 @@ export interface DatasetItem {
 export interface DatasetProblem {
   path: string;
   message: string;
+  /** A missing class: nothing was skipped, and other datasets of the run may supply the class. */
+  missingClass?: 0 | 1;
 }
 
 /** Items and problems of one dataset folder. */

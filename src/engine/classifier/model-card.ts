@@ -22,12 +22,19 @@ export interface ModelCardSplit {
   seed: number;
 }
 
-/** Metrics measured on the held-out validation split. */
+/** Metrics measured on a held-out split. */
 export interface ModelCardMetrics {
   /** Split the metrics were measured on. */
   split: 'validation' | 'test';
   /** ROC AUC of the calibrated fake probability per face. */
   auc: number;
+  /** ROC AUC of the mean face probability per video, on the same split. */
+  videoAuc?: number;
+  /** Videos (or images) the faces came from. */
+  videos?: number;
+  /** Frame and video AUC on the validation split, which chose the best epoch and fitted the calibration. */
+  validationAuc?: number;
+  validationVideoAuc?: number;
   /** Accuracy at probability threshold 0.5. */
   accuracy: number;
   /** Binary cross-entropy of the calibrated probabilities. */
