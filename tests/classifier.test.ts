@@ -22,7 +22,7 @@ function folderReader(root: string): ModelFileReader {
   };
 }
 
-function testCard(temperature: number | null): ModelCard {
+function testCard(temperature: number | null, calibration?: ModelCard['calibration']): ModelCard {
   return {
     name: 'test',
     version: '0',
@@ -32,7 +32,7 @@ function testCard(temperature: number | null): ModelCard {
     split: { unit: 'none', validationFraction: 0, seed: 0 },
     metrics: null,
     input: { width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face' },
-    calibration: temperature === null ? null : { method: 'temperature', temperature },
+    calibration: calibration ?? (temperature === null ? null : { method: 'temperature', temperature }),
     engineVersion: '0',
     trained: false,
   };
@@ -151,6 +151,24 @@ describe('loadClassifier', () => {
     model.dispose();
   });
 
+  it('applies the card Platt scaling', async () => {
+    const model = buildAlexNet({ head: 'bce', seed: 1 });
+    const faces = tf.randomUniform([2, 128, 128, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const raw = tf.tidy(() => tf.reshape(model.predict(faces) as tf.Tensor, [-1]));
+    const rawValues = await raw.data();
+    await exportClassifier({ model }, testCard(null, { method: 'platt', slope: 0.7, intercept: -0.4 }), path.join(folder, 'platt'));
+
+    const classifier = (await loadClassifier(folderReader(folder), 'platt'))!;
+    const actual = await classifier.predict(faces);
+    for (let i = 0; i < 2; i++) {
+      const logit = Math.log(rawValues[i] / (1 - rawValues[i]));
+      expect(Math.abs(actual[i] - 1 / (1 + Math.exp(-(0.7 * logit - 0.4))))).toBeLessThan(ROUND_TRIP_TOLERANCE);
+    }
+    tf.dispose([faces, raw]);
+    classifier.dispose();
+    model.dispose();
+  });
+
   it('loads a baked embedding model', async () => {
     const embedding = buildAlexNet({ head: 'contrastive', seed: 2 });
     const weights = new Float32Array(512).fill(0.01);
@@ -195,7 +213,7 @@ describe('loadClassifier', () => {
   it('calibrate leaks no tensors', async () => {
     const p = tf.tensor1d([0.2, 0.9]);
     const before = tf.memory().numTensors;
-    const calibrated = calibrate(p, 2);
+    const calibrated = calibrate(p, 0.5);
     expect(tf.memory().numTensors).toBe(before + 1);
     const values = await calibrated.data();
     expect(values[0]).toBeGreaterThan(0.2);

@@ -141,6 +141,8 @@ describe('validateModel', () => {
     ['another engine major version', { engineVersion: '99.0.0' }],
     ['a zero temperature', { calibration: { method: 'temperature', temperature: 0 } }],
     ['an invalid date', { createdAt: 'yesterday' }],
+    ['an unknown calibration method', { calibration: { method: 'isotonic' } }],
+    ['a negative Platt slope', { calibration: { method: 'platt', slope: -1, intercept: 0 } }],
     ['an unknown framing', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'fisheye' } } }],
     ['a box framing of zero width', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'box', scale: 0, offsetX: 0, offsetY: 0 } } }],
     ['a box framing without offsets', { input: { width: 128, height: 128, channels: 1, framing: { kind: 'box', scale: 0.9 } } }],

@@ -61,7 +61,7 @@ describe('train fit', () => {
     expect(card.datasets).toHaveLength(1);
     expect(card.datasets[0].faces).toEqual({ train: 24, validation: 12, test: 12 });
     expect(card.calibration?.method).toBe('temperature');
-    expect(card.calibration?.temperature).toBeGreaterThan(0);
+    expect(card.calibration?.method === 'temperature' && card.calibration.temperature).toBeGreaterThan(0);
     expect(card.metrics?.split).toBe('test');
     expect(card.metrics?.faces).toBe(12);
     expect(card.metrics?.auc).toBeGreaterThanOrEqual(0);
@@ -105,6 +105,16 @@ describe('train fit', () => {
     classifier.dispose();
     expect(scores).toHaveLength(count);
     expect(scores.every((score) => score >= 0 && score <= 1)).toBe(true);
+  });
+
+  it('stores Platt calibration on request', () => {
+    const out = path.join(work, 'platt');
+    const run = runTrain(['fit', ...dataArgs(), '--epochs', '1', '--batch-size', '8', '--calibration', 'platt', '--out', out, '--checkpoint-dir', path.join(work, 'checkpoints-platt'), '--backend', 'wasm']);
+    expect(run.status, run.stderr).toBe(0);
+    const card = JSON.parse(readFileSync(path.join(out, 'card.json'), 'utf8')) as ModelCard;
+    expect(card.calibration?.method).toBe('platt');
+    expect(card.calibration?.method === 'platt' && Number.isFinite(card.calibration.intercept)).toBe(true);
+    expect(readFileSync(path.join(out, 'report', 'report.md'), 'utf8')).toContain('The card stores the platt calibration.');
   });
 
   it('rejects a folder in no known layout', () => {

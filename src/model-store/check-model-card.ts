@@ -109,8 +109,17 @@ function checkCalibration(calibration: unknown): Record<string, unknown> | null 
     if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
       throw invalid(`card.json field "calibration.temperature" is ${JSON.stringify(temperature)}, expected a finite number above 0`);
     }
+    return calibration;
   }
-  return calibration;
+  if (calibration.method === 'platt') {
+    const { slope, intercept } = calibration;
+    // A slope of 0 or below would flatten or reverse the model's ranking of faces.
+    if (typeof slope !== 'number' || !Number.isFinite(slope) || slope <= 0 || typeof intercept !== 'number' || !Number.isFinite(intercept)) {
+      throw invalid(`card.json fields "calibration.slope" and "calibration.intercept" are ${JSON.stringify(slope)} and ${JSON.stringify(intercept)}, expected a finite slope above 0 and a finite intercept`);
+    }
+    return calibration;
+  }
+  throw invalid(`card.json field "calibration.method" is ${JSON.stringify(calibration.method)}, expected "temperature" or "platt"`);
 }
 
 function checkEngineVersion(engineVersion: string): void {

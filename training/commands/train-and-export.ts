@@ -61,15 +61,14 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
 
   const calibrations = calibrateScores(result.validationScores, splits.validation, rawTest, splits.test);
   warnAboutCalibration(result.validationScores, splits.validation);
-  const temperature = calibrations.temperature.calibration;
-  const calibratedTest = applyCalibration(temperature, rawTest);
+  const chosen = calibrations[flags.calibration];
+  const calibratedTest = applyCalibration(chosen.calibration, rawTest);
   const test = evaluateScores(calibratedTest, splits.test);
   const validationReport = evaluateScores(result.validationScores, splits.validation);
 
   const card: ModelCard = {
     ...provisional,
-    // TODO: the card format stores only a temperature, so a fitted Platt scaling is reported but not exported.
-    calibration: temperature.method === 'temperature' ? { method: 'temperature', temperature: temperature.temperature } : null,
+    calibration: chosen.calibration,
     metrics: {
       split: 'test',
       auc: test.frameAuc,
@@ -79,7 +78,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
       validationVideoAuc: validationReport.videoAuc,
       accuracy: test.frameAccuracy,
       logLoss: logLoss(calibratedTest, splits.test.labels),
-      ece: calibrations.temperature.testEceAfter,
+      ece: chosen.testEceAfter,
       faces: test.faces,
       bestEpoch: result.bestEpoch,
       epochs: result.history.length,
@@ -102,7 +101,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
     test,
   });
   await writeJson(path.join(reportDir, 'split.json'), { seed: data.seed, fractions: data.split, videoIds: splits.videoIds });
-  await writeFile(path.join(reportDir, 'report.md'), fitMarkdown(loss, test, calibrations, result.history, result.bestEpoch));
+  await writeFile(path.join(reportDir, 'report.md'), fitMarkdown(loss, test, calibrations, flags.calibration, result.history, result.bestEpoch));
   console.error(`train: ${loss}: test AUC ${percent(test.frameAuc)} (video ${percent(test.videoAuc)}), accuracy ${percent(test.frameAccuracy)}; model in ${outDir}, report and ${charts.length} charts in ${reportDir}`);
   return { loss, outDir, reportDir, bestEpoch: result.bestEpoch, epochs: result.history.length, test, card };
 }
@@ -185,8 +184,8 @@ async function rewriteCard(outDir: string, card: ModelCard): Promise<void> {
   await rename(`${cardPath}.partial`, cardPath);
 }
 
-function fitMarkdown(loss: LossName, test: EvaluationReport, calibrations: ReturnType<typeof calibrateScores>, history: EpochRecord[], bestEpoch: number): string {
-  const lines = [`# Training report: ${loss}`, '', `Best epoch ${bestEpoch} of ${history.length}.`, '', evaluationMarkdown('Test split (temperature-calibrated)', test), '## Calibration', '', '| method | parameters | validation log loss before | after | validation ECE before | after | test ECE before | after |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+function fitMarkdown(loss: LossName, test: EvaluationReport, calibrations: ReturnType<typeof calibrateScores>, stored: TrainFlags['calibration'], history: EpochRecord[], bestEpoch: number): string {
+  const lines = [`# Training report: ${loss}`, '', `Best epoch ${bestEpoch} of ${history.length}.`, '', evaluationMarkdown(`Test split (${stored}-calibrated)`, test), '## Calibration', '', `The card stores the ${stored} calibration.`, '', '| method | parameters | validation log loss before | after | validation ECE before | after | test ECE before | after |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const [method, result] of Object.entries(calibrations)) {
     const parameters = result.calibration.method === 'temperature' ? `T = ${result.calibration.temperature.toFixed(4)}` : `a = ${result.calibration.slope.toFixed(4)}, b = ${result.calibration.intercept.toFixed(4)}`;
     lines.push(`| ${method} | ${parameters} | ${result.validationLogLossBefore.toFixed(4)} | ${result.validationLogLossAfter.toFixed(4)} | ${percent(result.validationEceBefore)} | ${percent(result.validationEceAfter)} | ${percent(result.testEceBefore)} | ${percent(result.testEceAfter)} |`);

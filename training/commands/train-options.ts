@@ -23,6 +23,7 @@ export interface TrainFlags {
   checkpointDir?: string;
   resume: boolean;
   timeBudget?: number;
+  calibration: 'temperature' | 'platt';
   backend?: TrainingBackendName;
 }
 
@@ -46,6 +47,11 @@ export function addTrainOptions(command: Command, config: { withLoss: boolean })
     .addOption(new Option('--triplet-anchors <kind>', 'triplet anchors: "real" pulls reals together and pushes fakes away, "both" uses anchors of either class').choices(['real', 'both']).default('real'))
     .option('--embedding-fit-faces <n>', 'training faces the logistic regression of an embedding loss is fitted on, at most', integerAtLeast(2), 4000)
     .option('--checkpoint-dir <dir>', 'folder for per-epoch checkpoints (default .cache/checkpoints/<loss>)')
+    .addOption(
+      new Option('--calibration <method>', 'calibration fitted on the validation split and stored in the card: "temperature" keeps 50 % where the model put it, "platt" also shifts it to the validation split\'s class balance')
+        .choices(['temperature', 'platt'])
+        .default('temperature'),
+    )
     .option('--time-budget <minutes>', 'stop training after this many minutes: the epoch in progress ends early, is validated, and the best epoch is exported', numberBetween(0.1, 100000))
     .option('--resume', 'continue from the checkpoint in the checkpoint folder when it was written with the same options and data', false)
     .addOption(new Option('--backend <name>', 'TF.js backend for training (default: tensorflow when @tensorflow/tfjs-node is installed, else wasm)').choices(['tensorflow', 'wasm', 'cpu']));

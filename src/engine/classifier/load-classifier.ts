@@ -50,11 +50,11 @@ class LayersClassifier implements Classifier {
     if (faces.shape[0] === 0) {
       return new Float32Array(0);
     }
-    const temperature = this.card.calibration?.temperature ?? 1;
+    const { slope, intercept } = logitMapping(this.card.calibration);
     const probabilities = tf.tidy(() => {
       const output = this.model.predict(faces) as tf.Tensor2D;
       const fake = this.outputUnits === 2 ? tf.slice(output, [0, 1], [-1, 1]) : output;
-      return calibrate(tf.reshape(fake, [-1]), temperature);
+      return calibrate(tf.reshape(fake, [-1]), slope, intercept);
     });
     try {
       return (await probabilities.data()) as Float32Array;
@@ -68,15 +68,22 @@ class LayersClassifier implements Classifier {
   }
 }
 
-/** Applies temperature scaling to probabilities: sigmoid(logit(p) / temperature). */
-export function calibrate(probabilities: tf.Tensor, temperature: number): tf.Tensor {
-  if (temperature === 1) {
+/** Returns the card's calibration as sigmoid(slope * logit(p) + intercept); a temperature T is slope 1 / T. */
+export function logitMapping(calibration: ModelCard['calibration']): { slope: number; intercept: number } {
+  if (calibration === null || calibration === undefined) return { slope: 1, intercept: 0 };
+  if (calibration.method === 'platt') return { slope: calibration.slope, intercept: calibration.intercept };
+  return { slope: 1 / calibration.temperature, intercept: 0 };
+}
+
+/** Maps probabilities through sigmoid(slope * logit(p) + intercept), which covers temperature and Platt scaling. */
+export function calibrate(probabilities: tf.Tensor, slope: number, intercept = 0): tf.Tensor {
+  if (slope === 1 && intercept === 0) {
     return tf.clone(probabilities);
   }
   return tf.tidy(() => {
     const p = tf.clipByValue(probabilities, LOGIT_EPSILON, 1 - LOGIT_EPSILON);
     const logit = tf.log(tf.div(p, tf.sub(1, p)));
-    return tf.sigmoid(tf.div(logit, temperature));
+    return tf.sigmoid(tf.add(tf.mul(logit, slope), intercept));
   });
 }
 

@@ -68,8 +68,11 @@ export interface ModelCard {
      */
     framing?: { kind: 'aligned' } | ({ kind: 'box' } & BoxFraming);
   };
-  /** Temperature T applied to the logit of the model's probability: p' = sigmoid(logit(p) / T). */
-  calibration: { method: 'temperature'; temperature: number } | null;
+  /**
+   * Calibration of the model's probability p: temperature scaling p' = sigmoid(logit(p) / T), or
+   * Platt scaling p' = sigmoid(slope * logit(p) + intercept); null leaves p as it is.
+   */
+  calibration: { method: 'temperature'; temperature: number } | { method: 'platt'; slope: number; intercept: number } | null;
   /** `ENGINE_VERSION` of the pre-processing the model was trained with. */
   engineVersion: string;
   /** False for untrained placeholder weights; the engine refuses to score with those. */
