@@ -158,7 +158,7 @@ describe('train evaluate and compare', () => {
     expect(existsSync(path.join(out, 'model.json')), 'the fit test runs first').toBe(true);
     const run = runTrain(['evaluate', '--model', out, ...dataArgs(), '--subset', 'test', '--report-dir', path.join(work, 'evaluation'), '--backend', 'wasm']);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toContain('12 of 48 files are in the saved test split');
+    expect(run.stderr).toContain('36 files outside the saved test split skipped, 12 of 48 kept');
     expect(run.stdout).toContain('12 faces from 12 videos');
     expect(run.stdout).toMatch(/\| AUC \| \d+\.\d\d % \|/);
     expect(existsSync(path.join(work, 'evaluation', 'roc.png'))).toBe(true);

@@ -35,15 +35,13 @@ export function createEvaluateCommand(): Command {
       flags.framing = cardFraming;
       console.error(`train: faces framed as the model card asks (${cardFraming.kind})`);
     }
-    const loaded = await loadFaces(flags);
-
-    let items = loaded.prepared;
-    if (flags.subset !== 'all') {
-      const selected = await readSplitVideoIds(flags.model, flags.subset);
-      items = items.filter(({ item }) => selected.has(item.videoId));
-      console.error(`train: ${items.length} of ${loaded.prepared.length} files are in the saved ${flags.subset} split`);
+    // Files outside the requested split are dropped before extraction, so they cost no detector time.
+    const selected = flags.subset === 'all' ? null : await readSplitVideoIds(flags.model, flags.subset);
+    const loaded = await loadFaces(flags, undefined, selected === null ? undefined : (item) => selected.has(item.videoId));
+    if (selected !== null) {
+      console.error(`train: ${loaded.listedItems - loaded.keptItems} files outside the saved ${flags.subset} split skipped, ${loaded.keptItems} of ${loaded.listedItems} kept`);
     }
-    const dataset = packFaceDataset(items);
+    const dataset = packFaceDataset(loaded.prepared);
     if (dataset.count === 0) {
       classifier.dispose();
       throw new Error(`train: no faces to evaluate in ${flags.data.join(', ')} (subset ${flags.subset}); check --data and --subset`);

@@ -4,7 +4,7 @@ import { loadEnginePipeline, enginePipelineVersion } from '../data/engine-face-p
 import type { ExtractionSettings, FacePipeline } from '../data/face-extractor';
 import { prepareFaces, type PreparationSummary, type PreparedItem } from '../data/prepare-faces';
 import { readDataset } from '../data/read-dataset';
-import type { DatasetListing } from '../data/types';
+import type { DatasetItem, DatasetListing } from '../data/types';
 import type { DataOptions } from './data-options';
 import { createProgressBar, formatDuration } from './progress';
 
@@ -14,13 +14,20 @@ export interface LoadedFaces {
   prepared: PreparedItem[];
   summary: PreparationSummary;
   settings: ExtractionSettings;
+  /** Files listed by the dataset readers, and those kept by the filter and prepared. */
+  listedItems: number;
+  keptItems: number;
 }
 
 /** Problems printed one by one before the rest are only counted. */
 const MAX_PRINTED_PROBLEMS = 20;
 
 /** Reads every dataset, extracts or loads cached faces with a progress bar, and prints a summary. */
-export async function loadFaces(options: DataOptions, loadPipeline: () => Promise<FacePipeline> = () => loadEnginePipeline()): Promise<LoadedFaces> {
+export async function loadFaces(
+  options: DataOptions,
+  loadPipeline: () => Promise<FacePipeline> = () => loadEnginePipeline(),
+  keep: (item: DatasetItem) => boolean = () => true,
+): Promise<LoadedFaces> {
   const listings: DatasetListing[] = [];
   for (const folder of options.data) {
     const listing = await readDataset(folder, { ffpp: { compressions: options.ffppCompression } });
@@ -36,6 +43,9 @@ export async function loadFaces(options: DataOptions, loadPipeline: () => Promis
       return false;
     });
   }
+
+  const listedItems = listings.reduce((sum, listing) => sum + listing.items.length, 0);
+  for (const listing of listings) listing.items = listing.items.filter(keep);
 
   const settings: ExtractionSettings = {
     everyNthFrame: options.every,
@@ -58,7 +68,7 @@ export async function loadFaces(options: DataOptions, loadPipeline: () => Promis
   bar.stop();
 
   printPreparationSummary(summary, (Date.now() - started) / 1000);
-  return { listings, prepared, summary, settings };
+  return { listings, prepared, summary, settings, listedItems, keptItems: total };
 }
 
 function printPreparationSummary(summary: PreparationSummary, seconds: number): void {
