@@ -29,11 +29,11 @@ export function createEvaluateCommand(): Command {
     const backend = await activateTrainingBackend(flags.backend);
     console.error(`train: TF.js backend ${backend}`);
     const classifier = await loadClassifierFromFolder(flags.model);
-    // Faces are cut the way the model was trained unless --framing says otherwise.
+    // Faces are cut the way the model was trained unless --framing is given.
     const cardFraming = classifier.card.input.framing;
     if (command.getOptionValueSource('framing') === 'default' && cardFraming !== undefined) {
       flags.framing = cardFraming;
-      console.error(`train: faces framed as the model card asks (${cardFraming.kind})`);
+      console.error(`train: faces framed as the model card specifies (${cardFraming.kind})`);
     }
     // Files outside the requested split are dropped before extraction, so they cost no detector time.
     const selected = flags.subset === 'all' ? null : await readSplitVideoIds(flags.model, flags.subset);
