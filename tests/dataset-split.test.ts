@@ -70,6 +70,21 @@ describe('split assignment', () => {
     expect(weightOf('test')).toBeGreaterThan(0);
   });
 
+  it('splits each dataset in proportion', () => {
+    // Many one-face crops beside 15 video groups of 100 faces each, as DFDC crops beside FaceForensics++.
+    const crops = Array.from({ length: 2000 }, (_, i) => item([`crop${i}`], { dataset: 'crops' }));
+    const videos = Array.from({ length: 15 }, (_, i) => item([`video${i}`], { weight: 100, dataset: 'videos' }));
+    const items = [...crops, ...videos];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const splits = assignSplits(items, { train: 0.8, validation: 0.1, test: 0.1 }, seed);
+      const videoWeight = (name: string): number => items.reduce((sum, entry, index) => sum + (entry.dataset === 'videos' && splits[index] === name ? entry.weight : 0), 0);
+      expect(videoWeight('test'), `seed ${seed}`).toBeGreaterThanOrEqual(100);
+      expect(videoWeight('test'), `seed ${seed}`).toBeLessThanOrEqual(200);
+      expect(videoWeight('validation'), `seed ${seed}`).toBeGreaterThanOrEqual(100);
+      expect(videoWeight('validation'), `seed ${seed}`).toBeLessThanOrEqual(200);
+    }
+  });
+
   it('rejects invalid fractions', () => {
     expect(() => assignSplits(pairs, { train: 0, validation: 0, test: 0 }, 1)).toThrow(/fractions/);
     expect(() => assignSplits(pairs, { train: 1, validation: -0.1, test: 0 }, 1)).toThrow(/fractions/);

@@ -17,7 +17,7 @@ export interface SplitDatasets {
 /** Splits prepared items by identity group (weighted by face count) and packs each split. */
 export function buildSplitDatasets(prepared: PreparedItem[], fractions: SplitFractions, seed: number): SplitDatasets {
   const splits = assignSplits(
-    prepared.map(({ item, faces, hasOfficialTestSplit }) => ({ identities: item.identities, officialSplit: item.officialSplit, weight: faces.count, hasOfficialTestSplit })),
+    prepared.map(({ item, faces, hasOfficialTestSplit, dataset }) => ({ identities: item.identities, officialSplit: item.officialSplit, weight: faces.count, hasOfficialTestSplit, dataset })),
     fractions,
     seed,
   );

@@ -8,6 +8,8 @@ export interface PreparedItem {
   faces: CachedFaces;
   /** True when the item's dataset fixes its own test split. */
   hasOfficialTestSplit: boolean;
+  /** Root folder of the item's dataset. */
+  dataset?: string;
 }
 
 /** Counts reported at the end of preparation. */
@@ -43,10 +45,10 @@ export interface PrepareOptions {
 export async function prepareFaces(listings: DatasetListing[], options: PrepareOptions): Promise<{ prepared: PreparedItem[]; summary: PreparationSummary }> {
   const summary: PreparationSummary = { items: 0, fromCache: 0, extracted: 0, failed: 0, withoutFace: 0, faces: 0, problems: listings.flatMap((listing) => listing.problems) };
   const prepared: PreparedItem[] = [];
-  const work = listings.flatMap((listing) => listing.items.map((item) => ({ item, hasOfficialTestSplit: listing.hasOfficialTestSplit })));
+  const work = listings.flatMap((listing) => listing.items.map((item) => ({ item, hasOfficialTestSplit: listing.hasOfficialTestSplit, dataset: listing.root })));
   const pipeline = lazyPipeline(options.pipelineVersion, options.loadPipeline);
 
-  for (const [index, { item, hasOfficialTestSplit }] of work.entries()) {
+  for (const [index, { item, hasOfficialTestSplit, dataset }] of work.entries()) {
     summary.items += 1;
     let faces: CachedFaces | null = null;
     try {
@@ -69,7 +71,7 @@ export async function prepareFaces(listings: DatasetListing[], options: PrepareO
       summary.problems.push({ path: item.path, message: `no face of at least ${options.settings.minFaceSize} px found${item.kind === 'video' ? ` in every ${options.settings.everyNthFrame}th frame` : ''}; skipped` });
     } else if (faces !== null) {
       summary.faces += faces.count;
-      prepared.push({ item, faces, hasOfficialTestSplit });
+      prepared.push({ item, faces, hasOfficialTestSplit, dataset });
     }
     options.onProgress?.(index + 1, work.length, summary.faces);
   }

@@ -11,6 +11,8 @@ export interface SplittableItem {
   weight: number;
   /** True when the item's dataset fixes its own test split, so no random test items are drawn from it. */
   hasOfficialTestSplit: boolean;
+  /** Dataset the item comes from; each dataset fills the splits in proportion on its own. */
+  dataset?: string;
 }
 
 /** Split fractions; they are normalised to sum to 1. */
@@ -27,8 +29,8 @@ export type SplitName = keyof SplitFractions;
 /**
  * Returns the split of each item (same order as the input). Items with `officialSplit: 'test'`
  * go to test. The other items are grouped with union-find over their identity keys, the groups
- * are shuffled with `seed`, and whole groups fill the splits in order until each reaches its
- * fraction of the total weight. A group that contains an officially listed test item is still split
+ * of each dataset are shuffled with `seed`, and whole groups fill the splits in order until each
+ * reaches its fraction of that dataset's weight. A group that contains an officially listed test item is still split
  * on its own, because the Celeb-DF list itself shares identities with its training videos.
  */
 export function assignSplits(items: SplittableItem[], fractions: SplitFractions, seed: number): SplitName[] {
@@ -41,16 +43,25 @@ export function assignSplits(items: SplittableItem[], fractions: SplitFractions,
   const groups = groupByIdentity(items);
   const random = mulberry32(seed);
 
-  const pools = [
-    { officialTest: false, fractions: [fractions.train, fractions.validation, fractions.test] },
-    { officialTest: true, fractions: [fractions.train, fractions.validation, 0] },
-  ];
-  for (const pool of pools) {
-    const poolGroups = groups
-      .map((members) => members.filter((index) => items[index].officialSplit !== 'test' && items[index].hasOfficialTestSplit === pool.officialTest))
-      .filter((members) => members.length > 0);
-    shuffleInPlace(poolGroups, random);
-    fillSplits(poolGroups, items, pool.fractions, result);
+  // One pool per dataset and kind, so a small dataset of heavy video groups still reaches every
+  // split instead of being outweighed by a large one. A group joins the pool of its first member.
+  const pools = new Map<string, { fractions: number[]; groups: number[][] }>();
+  for (const officialTest of [false, true]) {
+    for (const members of groups) {
+      const kept = members.filter((index) => items[index].officialSplit !== 'test' && items[index].hasOfficialTestSplit === officialTest);
+      if (kept.length === 0) continue;
+      const key = `${officialTest}:${items[kept[0]].dataset ?? ''}`;
+      let pool = pools.get(key);
+      if (pool === undefined) {
+        pool = { fractions: [fractions.train, fractions.validation, officialTest ? 0 : fractions.test], groups: [] };
+        pools.set(key, pool);
+      }
+      pool.groups.push(kept);
+    }
+  }
+  for (const pool of pools.values()) {
+    shuffleInPlace(pool.groups, random);
+    fillSplits(pool.groups, items, pool.fractions, result);
   }
 
   items.forEach((item, index) => {
