@@ -88,7 +88,9 @@ describe('trainClassifier', () => {
     const checkpointDir = path.join(folder, 'resume');
     const uninterrupted = await trainClassifier(train, validation, baseOptions({ epochs: 2 }));
     const firstHalf = await trainClassifier(train, validation, baseOptions({ epochs: 1, checkpointDir }));
-    const resumed = await trainClassifier(train, validation, baseOptions({ epochs: 2, checkpointDir, resume: true }));
+    const notices: string[] = [];
+    const resumed = await trainClassifier(train, validation, baseOptions({ epochs: 2, checkpointDir, resume: true, onNotice: (message) => notices.push(message) }));
+    expect(notices).toEqual([`resuming from the checkpoint in ${checkpointDir} after epoch 1 (best epoch 1)`]);
 
     expect(resumed.history).toHaveLength(2);
     expect(resumed.history[0]).toEqual(firstHalf.history[0]);
@@ -101,7 +103,7 @@ describe('trainClassifier', () => {
     const checkpointDir = path.join(folder, 'mismatch');
     const first = await trainClassifier(train, validation, baseOptions({ checkpointDir }));
     first.model.dispose();
-    await expect(trainClassifier(train, validation, baseOptions({ epochs: 2, checkpointDir, resume: true, learningRate: 1e-2 }))).rejects.toThrow(/other options or data/);
+    await expect(trainClassifier(train, validation, baseOptions({ epochs: 2, checkpointDir, resume: true, learningRate: 1e-2 }))).rejects.toThrow(/written with other learningRate; delete it/);
   });
 
   it('embedding loss bakes in a probability head', async () => {
@@ -123,10 +125,12 @@ describe('trainClassifier', () => {
   });
 
   it('stops at the time budget', async () => {
-    const result = await trainClassifier(train, validation, baseOptions({ epochs: 5, timeBudgetSeconds: 0.001 }));
+    const notices: string[] = [];
+    const result = await trainClassifier(train, validation, baseOptions({ epochs: 5, timeBudgetSeconds: 0.001, onNotice: (message) => notices.push(message) }));
     // The first step always runs, so the budget ends the first epoch after one step.
     expect(result.history).toHaveLength(1);
     expect(result.history[0].steps).toBe(1);
+    expect(notices).toEqual(['time budget used up: epoch 1 ends after 1 step and is validated as it stands', 'time budget used up after epoch 1']);
     result.model.dispose();
   });
 

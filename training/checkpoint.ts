@@ -26,6 +26,8 @@ export interface CheckpointState {
   randomState: number;
   /** Options fingerprint; a resume with other options is rejected. */
   fingerprint: string;
+  /** Hash of each fingerprinted setting, so a rejected resume can name the settings that changed. */
+  settingHashes?: Record<string, string>;
   optimizerWeightSpecs: tf.io.WeightsManifestEntry[];
 }
 

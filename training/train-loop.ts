@@ -75,6 +75,8 @@ export interface TrainOptions {
   onProgress?(progress: TrainProgress): void;
   /** Called after each epoch with its record. */
   onEpoch?(record: EpochRecord): void;
+  /** Called with one line when training resumes, starts without a checkpoint to resume, or stops early. */
+  onNotice?(message: string): void;
 }
 
 export interface TrainResult {
@@ -114,7 +116,7 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
   const optimizer = tf.train.adam(options.learningRate ?? DEFAULT_LEARNING_RATE);
   const lossFunction = lossFunctionFor(options.loss, options.lossOptions);
   const random = new SeededRandom(options.seed);
-  const fingerprint = fingerprintOf(options, train, validation);
+  const { fingerprint, settingHashes } = fingerprintOf(options, train, validation);
 
   let history: EpochRecord[] = [];
   let bestEpoch = 0;
@@ -126,24 +128,34 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
     const state = await readCheckpointState(options.checkpointDir);
     if (state) {
       if (state.fingerprint !== fingerprint) {
-        throw new Error(`trainClassifier: the checkpoint in ${options.checkpointDir} was written with other options or data; delete it or start without --resume`);
+        const changed = state.settingHashes === undefined ? [] : Object.keys(settingHashes).filter((key) => state.settingHashes?.[key] !== settingHashes[key]);
+        const which = changed.length > 0 ? `other ${changed.join(', ')}` : 'other options or data';
+        throw new Error(`train: the checkpoint in ${options.checkpointDir} was written with ${which}; delete it, choose another --checkpoint-dir, or start without --resume`);
       }
       bestWeights = await restoreCheckpoint(options.checkpointDir, state, model, optimizer);
       ({ history, bestEpoch, bestAuc } = state);
       random.setState(state.randomState);
+      options.onNotice?.(`resuming from the checkpoint in ${options.checkpointDir} after epoch ${history.length} (best epoch ${bestEpoch})`);
+    } else {
+      options.onNotice?.(`no checkpoint in ${options.checkpointDir} to resume from; starting at epoch 1`);
     }
   }
 
   try {
     for (let epoch = history.length + 1; epoch <= options.epochs; epoch++) {
       if (options.earlyStoppingPatience > 0 && bestEpoch > 0 && epoch - bestEpoch > options.earlyStoppingPatience) {
+        options.onNotice?.(`early stop: no better validation AUC for ${options.earlyStoppingPatience} epochs after epoch ${bestEpoch}`);
         break;
       }
       // Every call trains at least one step, so a result always has a validated epoch.
       if (history.length > 0 && performance.now() >= deadline) {
+        options.onNotice?.(`time budget used up after epoch ${history.length}`);
         break;
       }
-      const { loss, steps } = runEpoch(model, optimizer, lossFunction, train, options, random, epoch, batchSize, deadline);
+      const { loss, steps, stepsPerEpoch } = runEpoch(model, optimizer, lossFunction, train, options, random, epoch, batchSize, deadline);
+      if (steps < stepsPerEpoch) {
+        options.onNotice?.(`time budget used up: epoch ${epoch} ends after ${steps} ${steps === 1 ? 'step' : 'steps'} and is validated as it stands`);
+      }
       const evaluation = await evaluateEpoch(model, options, train, validation, lossFunction, batchSize, random);
       const record: EpochRecord = { epoch, loss, steps, valLoss: evaluation.valLoss, valAuc: evaluation.auc };
       history.push(record);
@@ -157,7 +169,7 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
       }
       options.onEpoch?.(record);
       if (options.checkpointDir) {
-        await writeCheckpoint(options.checkpointDir, model, optimizer, { epoch, history, bestEpoch, bestAuc, randomState: random.getState(), fingerprint }, isBest);
+        await writeCheckpoint(options.checkpointDir, model, optimizer, { epoch, history, bestEpoch, bestAuc, randomState: random.getState(), fingerprint, settingHashes }, isBest);
       }
     }
     if (bestWeights.length > 0) {
@@ -181,7 +193,7 @@ function runEpoch(
   epoch: number,
   batchSize: number,
   deadline: number,
-): { loss: number; steps: number } {
+): { loss: number; steps: number; stepsPerEpoch: number } {
   const order = epochOrder(train.labels, options.balanceClasses, random);
   const stepsPerEpoch = Math.floor(order.length / batchSize);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
@@ -208,7 +220,7 @@ function runEpoch(
       etaSeconds: (seconds / (step + 1)) * stepsLeft,
     });
   }
-  return { loss: lossTotal / stepsRun, steps: stepsRun };
+  return { loss: lossTotal / stepsRun, steps: stepsRun, stepsPerEpoch };
 }
 
 interface EpochEvaluation {
@@ -354,7 +366,7 @@ function checkDataset(dataset: FaceDataset, name: string): void {
 }
 
 /** Hash of everything that must match for a checkpoint to be resumed. */
-function fingerprintOf(options: TrainOptions, train: FaceDataset, validation: FaceDataset): string {
+function fingerprintOf(options: TrainOptions, train: FaceDataset, validation: FaceDataset): { fingerprint: string; settingHashes: Record<string, string> } {
   const relevant = {
     loss: options.loss,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
@@ -367,5 +379,7 @@ function fingerprintOf(options: TrainOptions, train: FaceDataset, validation: Fa
     train: [train.count, train.videoIds.slice(0, 5), train.videoIds.slice(-5)],
     validation: [validation.count, validation.videoIds.slice(0, 5)],
   };
-  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+  const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  const settingHashes = Object.fromEntries(Object.entries(relevant).map(([key, value]) => [key, hash(value)]));
+  return { fingerprint: hash(relevant), settingHashes };
 }

@@ -43,7 +43,12 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
       if (progress.valAuc !== undefined) lastAuc = progress.valAuc.toFixed(3);
       bar.setTotal(progress.stepsPerEpoch);
       bar.update(progress.step, { epoch: String(progress.epoch), loss: progress.loss.toFixed(4), auc: lastAuc, eta: formatDuration(progress.etaSeconds) });
+      // Without a terminal the bar is hidden, so a log file gets a line every tenth of an epoch.
+      if (process.stderr.isTTY !== true && progress.step % Math.max(1, Math.floor(progress.stepsPerEpoch / 10)) === 0) {
+        console.error(`train: ${loss} epoch ${progress.epoch} step ${progress.step}/${progress.stepsPerEpoch}: loss ${progress.loss.toFixed(4)}, ${progress.samplesPerSecond.toFixed(1)} faces/s, ETA ${formatDuration(progress.etaSeconds)}`);
+      }
     },
+    onNotice: (message) => console.error(`train: ${loss}: ${message}`),
     onEpoch: (record: EpochRecord) => {
       lastAuc = record.valAuc.toFixed(3);
       console.error(`train: ${loss} epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, validation loss ${record.valLoss?.toFixed(4) ?? 'n/a'}, validation AUC ${record.valAuc.toFixed(4)}, ${formatDuration((Date.now() - started) / 1000)} elapsed`);
@@ -91,7 +96,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   await writeJson(path.join(reportDir, 'report.json'), {
     loss,
     createdAt: card.createdAt,
-    options: { ...options, onProgress: undefined, onEpoch: undefined },
+    options: { ...options, onProgress: undefined, onEpoch: undefined, onNotice: undefined },
     extraction: loaded.settings,
     preparation: loaded.summary,
     history: result.history,
