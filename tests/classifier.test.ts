@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -113,6 +113,14 @@ describe('loadClassifier', () => {
 
   it('returns null without model.json', async () => {
     expect(await loadClassifier(folderReader(folder), 'missing')).toBeNull();
+  });
+
+  it('names card.json when it is not JSON', async () => {
+    const model = buildAlexNet({ head: 'bce', seed: 1 });
+    await exportClassifier({ model }, testCard(null), path.join(folder, 'broken-card'));
+    model.dispose();
+    await writeFile(path.join(folder, 'broken-card', 'card.json'), '{');
+    await expect(loadClassifier(folderReader(folder), 'broken-card')).rejects.toThrow(/broken-card\/card.json is not valid JSON/);
   });
 
   it('round-trips an exported BCE model', async () => {

@@ -167,5 +167,7 @@ describe('cache key settings', () => {
     expect(cacheKeySettings(box, video as never)).toMatchObject({ framing: 'box:0.9,0.013,0.042' });
     expect(cacheKeySettings(box, image as never)).toMatchObject({ framing: 'box:0.9,0.013,0.042' });
     expect(cacheKeySettings({ ...box, cropMode: 'whole' }, image as never)).not.toHaveProperty('framing');
+    expect(cacheKeySettings({ ...box, cropMode: 'whole' }, video as never)).toEqual(cacheKeySettings({ ...box, cropMode: 'detect' }, video as never));
+    expect(cacheKeySettings({ ...box, cropMode: 'whole' }, image as never)).not.toEqual(cacheKeySettings({ ...box, cropMode: 'detect' }, image as never));
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,7 +54,9 @@ describe('train fit', () => {
     const card = JSON.parse(readFileSync(path.join(out, 'card.json'), 'utf8')) as ModelCard;
     expect(card.loss).toBe('bce');
     expect(card.trained).toBe(true);
-    expect(card.input).toEqual({ width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face', framing: { kind: 'aligned' } });
+    // Crops taken whole without --framing give the face-crop box framing to video faces and the card.
+    expect(run.stderr).toContain('--crop-mode whole: detected faces and the model card use box framing');
+    expect(card.input).toEqual({ width: 128, height: 128, channels: 1, range: '0..1 grey, aligned face', framing: { kind: 'box', scale: 0.9, offsetX: 0.013, offsetY: 0.042 } });
     expect(Number.isNaN(Date.parse(card.createdAt))).toBe(false);
     expect(card.engineVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(card.split).toEqual({ unit: 'identity group', validationFraction: 0.25, testFraction: 0.25, seed: 3 });
@@ -135,6 +137,14 @@ describe('train fit', () => {
     expect(readFileSync(shippedCard, 'utf8')).toBe(before);
   });
 
+  it('refuses the shipped model through a symbolic link', () => {
+    const link = path.join(work, 'shipped-link');
+    symlinkSync(path.join(REPO_ROOT, 'models', 'classifier'), link);
+    const run = runTrain(['fit', '--data', dataDir, '--epochs', '1', '--out', link]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('is the shipped default model');
+  });
+
   it('rejects an invalid split', () => {
     const run = runTrain(['fit', '--data', dataDir, '--split', '70,30']);
     expect(run.status).not.toBe(0);
@@ -159,7 +169,7 @@ describe('train evaluate and compare', () => {
     const run = runTrain(['evaluate', '--model', out, ...dataArgs(), '--subset', 'test', '--report-dir', path.join(work, 'evaluation'), '--backend', 'wasm']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('36 files outside the saved test split skipped, 12 of 48 kept');
-    expect(run.stdout).toContain('12 faces from 12 videos');
+    expect(run.stdout).toContain('12 faces from 12 files (videos or images)');
     expect(run.stdout).toMatch(/\| AUC \| \d+\.\d\d % \|/);
     expect(existsSync(path.join(work, 'evaluation', 'roc.png'))).toBe(true);
   });
@@ -170,7 +180,7 @@ describe('train evaluate and compare', () => {
     const run = runTrain(['evaluate', '--model', path.join(work, 'model'), '--data', dataDir, '--data', second, '--crop-mode', 'whole', '--cache-dir', path.join(work, 'cache'), '--backend', 'wasm']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain(`${second}: folders layout, 8 files`);
-    expect(run.stdout).toContain('56 faces from 56 videos');
+    expect(run.stdout).toContain('56 faces from 56 files (videos or images)');
   });
 
   it('writes the per-loss table', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { LOSS_NAMES, type LossName } from '../../src/engine/classifier';
 import { activateTrainingBackend } from '../training-backend';
-import { addDataOptions, type DataOptions } from './data-options';
+import { addDataOptions, applyCropFraming, type DataOptions } from './data-options';
 import { percent } from './fit-report';
 import { loadFaces, splitFaces } from './load-faces';
 import { parseList } from './option-parsers';
@@ -40,6 +40,7 @@ export function createCompareCommand(): Command {
     .option('--out <dir>', 'folder that receives one model folder per loss', '.cache/compare')
     .option('--table <file>', 'Markdown file for the comparison table (default <out>/compare.md)');
   command.action(async (flags: CompareFlags) => {
+    applyCropFraming(command, flags);
     const backend = await activateTrainingBackend(flags.backend);
     console.error(`train: TF.js backend ${backend}`);
     const loaded = await loadFaces(flags);
@@ -65,7 +66,7 @@ export function createCompareCommand(): Command {
 /** Renders the per-loss table with the published numbers of PAPER_RESULTS beside the measured ones. */
 export function compareMarkdown(trained: TrainedModel[], testFaces: number, seed: number): string {
   const lines = [
-    `Test split: ${testFaces} faces, split seed ${seed}. Accuracy at threshold 0.5 of the temperature-calibrated probability; AUC per face and per video (mean face score).`,
+    `Test split: ${testFaces} faces, split seed ${seed}. Accuracy at threshold 0.5 of the calibrated probability; AUC per face and per video (mean face score).`,
     '',
     '| loss | accuracy | AUC (face) | AUC (video) | best epoch | paper accuracy | paper AUC |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_FACE_CACHE_DIR } from '../data/face-cache';
-import { DEFAULT_EXTRACTION_SETTINGS, type CropMode, type FaceFraming } from '../data/face-extractor';
+import { DEFAULT_EXTRACTION_SETTINGS, FACE_CROP_FRAMING, type CropMode, type FaceFraming } from '../data/face-extractor';
 import { DEFAULT_SPLIT_FRACTIONS, type SplitFractions } from '../data/split';
 import { collect, integerAtLeast, parseFraming, parseList, parseSplitFractions } from './option-parsers';
 
@@ -48,4 +48,20 @@ export function addDataOptions(command: Command): Command {
         .default(DEFAULT_SPLIT_FRACTIONS, '70,15,15'),
     )
     .option('--seed <n>', 'seed of the split, weight initialisation, shuffling and augmentation; dropout masks stay unseeded (TF.js repeats one mask per seed), so runs with dropout differ slightly', integerAtLeast(0), DEFAULT_SEED);
+}
+
+/**
+ * Gives `--crop-mode whole` runs without `--framing` the face-crop box framing, so video faces and
+ * the card's inference framing match the crops taken whole. Warns about aligned framing beside whole crops.
+ */
+export function applyCropFraming(command: Command, options: DataOptions): void {
+  if (options.cropMode !== 'whole') return;
+  if (command.getOptionValueSource('framing') === 'default') {
+    options.framing = { ...FACE_CROP_FRAMING };
+    console.error('train: --crop-mode whole: detected faces and the model card use box framing, the framing of face crops (pass --framing to choose another)');
+    return;
+  }
+  if (options.framing.kind === 'aligned') {
+    console.error('train: warning: --crop-mode whole with --framing aligned: crops are used whole but video faces and the engine align faces, so the model will score faces framed unlike its crops');
+  }
 }

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import type { CropMode } from '../data/face-extractor';
 import { packFaceDataset } from '../data/face-dataset';
 import { expectedCalibrationError } from '../metrics/calibration';
 import { evaluateScores } from '../metrics/evaluate';
@@ -29,6 +30,12 @@ export function createEvaluateCommand(): Command {
     const backend = await activateTrainingBackend(flags.backend);
     console.error(`train: TF.js backend ${backend}`);
     const classifier = await loadClassifierFromFolder(flags.model);
+    // Images are read with the model's training crop mode unless --crop-mode is given.
+    const trainedCropMode = await readTrainingCropMode(flags.model);
+    if (command.getOptionValueSource('cropMode') === 'default' && trainedCropMode !== null && trainedCropMode !== flags.cropMode) {
+      flags.cropMode = trainedCropMode;
+      console.error(`train: image crop mode ${trainedCropMode}, as the model was trained (pass --crop-mode to choose another)`);
+    }
     // Faces are cut the way the model was trained unless --framing is given.
     const cardFraming = classifier.card.input.framing;
     if (command.getOptionValueSource('framing') === 'default' && cardFraming !== undefined) {
@@ -75,4 +82,15 @@ async function readSplitVideoIds(modelDir: string, subset: 'test' | 'validation'
   const ids = parsed.videoIds?.[subset];
   if (!Array.isArray(ids)) throw new Error(`train: ${splitPath} has no videoIds.${subset} list; rerun fit to write it`);
   return new Set(ids as string[]);
+}
+
+/** Returns the image crop mode `fit` recorded in `<model>/report/report.json`, or null without one. */
+async function readTrainingCropMode(modelDir: string): Promise<CropMode | null> {
+  try {
+    const report = JSON.parse(await readFile(path.join(modelDir, 'report', 'report.json'), 'utf8')) as { extraction?: { cropMode?: unknown } };
+    const mode = report.extraction?.cropMode;
+    return mode === 'whole' || mode === 'detect' ? mode : null;
+  } catch {
+    return null;
+  }
 }

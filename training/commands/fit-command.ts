@@ -1,8 +1,9 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { LossName } from '../../src/engine/classifier';
 import { activateTrainingBackend } from '../training-backend';
-import { addDataOptions, type DataOptions } from './data-options';
+import { addDataOptions, applyCropFraming, type DataOptions } from './data-options';
 import { loadFaces, splitFaces } from './load-faces';
 import { addTrainOptions, type TrainFlags } from './train-options';
 import { trainAndExport } from './train-and-export';
@@ -22,9 +23,10 @@ export function createFitCommand(): Command {
   command.option('--replace-shipped', 'allow --out to be the shipped default model, models/classifier', false);
   command.action(async (flags: FitFlags) => {
     const outDir = path.resolve(flags.out ?? path.join('trained-models', flags.loss));
-    if (outDir === SHIPPED_MODEL_DIR && !flags.replaceShipped) {
+    if (sameFolder(outDir, SHIPPED_MODEL_DIR) && !flags.replaceShipped) {
       throw new Error(`train fit: --out ${flags.out} is the shipped default model; choose another folder, or add --replace-shipped to replace it on purpose`);
     }
+    applyCropFraming(command, flags);
     const backend = await activateTrainingBackend(flags.backend);
     console.error(`train: TF.js backend ${backend}`);
     const loaded = await loadFaces(flags);
@@ -32,4 +34,16 @@ export function createFitCommand(): Command {
     await trainAndExport(flags.loss as LossName, splits, loaded, flags, flags, outDir);
   });
   return command;
+}
+
+/** Returns true when both paths name one folder, following symbolic links where the folders exist. */
+function sameFolder(first: string, second: string): boolean {
+  const real = (folder: string): string => {
+    try {
+      return realpathSync(folder);
+    } catch {
+      return folder;
+    }
+  };
+  return real(first) === real(second);
 }

@@ -62,7 +62,7 @@ export function evaluationMarkdown(title: string, report: EvaluationReport): str
   const lines = [
     `## ${title}`,
     '',
-    `${report.faces} faces from ${report.videos} videos, threshold ${report.threshold}.`,
+    `${report.faces} ${report.faces === 1 ? 'face' : 'faces'} from ${report.videos} ${report.videos === 1 ? 'file' : 'files'} (videos or images), threshold ${report.threshold}.`,
     '',
     '| metric | frame | video |',
     '| --- | --- | --- |',

@@ -85,7 +85,7 @@ export function splitFaces(loaded: LoadedFaces, options: DataOptions): SplitData
   const splits = buildSplitDatasets(loaded.prepared, options.split, options.seed);
   for (const name of ['train', 'validation', 'test'] as const) {
     const classes = countClasses(splits[name]);
-    console.error(`train: ${name} split: ${splits.videoIds[name].length} files, ${splits[name].count} faces (${classes.real} real, ${classes.fake} fake)`);
+    console.error(`train: ${name} split: ${countOf(splits.videoIds[name].length, 'file')}, ${countOf(splits[name].count, 'face')} (${classes.real} real, ${classes.fake} fake)`);
   }
   return splits;
 }

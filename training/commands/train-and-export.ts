@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LossName, ModelCard, ModelCardDataset } from '../../src/engine/classifier';
 import { ENGINE_VERSION } from '../../src/engine/version';
 import { countClasses, type FaceDataset, type SplitDatasets } from '../data/face-dataset';
-import { applyCalibration } from '../metrics/calibration';
+import { applyCalibration, type Calibration } from '../metrics/calibration';
 import { evaluateScores, type EvaluationReport } from '../metrics/evaluate';
 import { rocAuc } from '../metrics/roc';
 import { exportClassifier, trainClassifier, type EpochRecord } from '../train-loop';
@@ -65,7 +65,7 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   classifier.dispose();
 
   const calibrations = calibrateScores(result.validationScores, splits.validation, rawTest, splits.test);
-  warnAboutCalibration(result.validationScores, splits.validation);
+  warnAboutCalibration(result.validationScores, splits.validation, calibrations[flags.calibration].calibration);
   const chosen = calibrations[flags.calibration];
   const calibratedTest = applyCalibration(chosen.calibration, rawTest);
   const test = evaluateScores(calibratedTest, splits.test);
@@ -107,21 +107,27 @@ export async function trainAndExport(loss: LossName, splits: SplitDatasets, load
   });
   await writeJson(path.join(reportDir, 'split.json'), { seed: data.seed, fractions: data.split, videoIds: splits.videoIds });
   await writeFile(path.join(reportDir, 'report.md'), fitMarkdown(loss, test, calibrations, flags.calibration, result.history, result.bestEpoch));
-  console.error(`train: ${loss}: test AUC ${percent(test.frameAuc)} (video ${percent(test.videoAuc)}), accuracy ${percent(test.frameAccuracy)}; model in ${outDir}, report and ${charts.length} charts in ${reportDir}`);
+  console.error(`train: ${loss}: test AUC ${percent(test.frameAuc)} (video ${percent(test.videoAuc)}), accuracy ${percent(test.frameAccuracy)}; model in ${outDir}, report and ${charts.length} ${charts.length === 1 ? 'chart' : 'charts'} in ${reportDir}`);
   return { loss, outDir, reportDir, bestEpoch: result.bestEpoch, epochs: result.history.length, test, card };
 }
+
+/** Temperature from which calibrated probabilities stay within a few percent of 50 % (logits shrink 100-fold). */
+const TEMPERATURE_FLATTENS = 100;
 
 /** Smallest validation split, in faces, whose fitted calibration this CLI does not warn about. */
 const MIN_CALIBRATION_FACES = 200;
 
-/** Warns when the calibration was fitted on too few faces or on scores that rank worse than chance. */
-function warnAboutCalibration(validationScores: ArrayLike<number>, validation: FaceDataset): void {
+/** Warns when the calibration was fitted on too few faces, on scores that rank worse than chance, or flattens every probability. */
+function warnAboutCalibration(validationScores: ArrayLike<number>, validation: FaceDataset, stored: Calibration): void {
   const auc = rocAuc(validationScores, validation.labels);
   if (validation.count < MIN_CALIBRATION_FACES || !(auc > 0.5)) {
     console.error(
       `train: warning: calibration was fitted on ${validation.count} validation faces with validation AUC ${auc.toFixed(3)}; ` +
-        `the temperature is unreliable below ${MIN_CALIBRATION_FACES} faces or at AUC 0.5 or less. Train longer or give validation a larger share of --split`,
+        `a calibration is unreliable below ${MIN_CALIBRATION_FACES} faces or at AUC 0.5 or less. Train longer or give validation a larger share of --split`,
     );
+  }
+  if (stored.method === 'temperature' && stored.temperature >= TEMPERATURE_FLATTENS) {
+    console.error(`train: warning: the fitted temperature ${stored.temperature.toFixed(1)} squeezes every probability towards 50 %, because the validation scores carry almost no signal; the exported model will read "uncertain" on every face`);
   }
 }
 

@@ -9,13 +9,13 @@ import type { DatasetItem, GreyImage } from './types';
 export type CropMode = 'detect' | 'whole';
 
 /**
- * How a detected face becomes the square crop: five-landmark alignment (`alignFace`), or an upright
- * square around the detector box (`cropFaceBox`), the framing of ready-cut face-crop datasets.
+ * Cut that turns a detected face into the square crop: five-landmark alignment (`alignFace`), or an
+ * upright square around the detector box (`cropFaceBox`), the framing of ready-cut face-crop datasets.
  */
 export type FaceFraming = { kind: 'aligned' } | ({ kind: 'box' } & BoxFraming);
 
 /**
- * Where a DFDC face crop sits around MTCNN's box: 0.9 box widths wide, its center 0.013 box widths
+ * Box framing of the DFDC face crops around MTCNN's box: 0.9 box widths wide, its center 0.013 box widths
  * right of and 0.042 below the box center (medians over 191 DFDC face crops).
  * Video faces cut with this framing look like those crops, so both can train one model.
  */
@@ -47,13 +47,15 @@ export const DEFAULT_EXTRACTION_SETTINGS: Readonly<ExtractionSettings> = Object.
 });
 
 /**
- * Returns the cache-key fields of the settings for one item. Aligned framing adds no field, so
- * caches written before framing was a setting stay valid; whole-image crops ignore framing.
+ * Returns the cache-key fields of the settings for one item: only the settings that change its
+ * faces. Aligned framing adds no field, whole-image crops ignore framing, and videos ignore the
+ * image crop mode.
  */
 export function cacheKeySettings(settings: ExtractionSettings, item: DatasetItem): Record<string, string | number> {
-  const { framing, ...rest } = settings;
-  if (framing.kind === 'aligned' || (item.kind === 'image' && settings.cropMode === 'whole')) return rest;
-  return { ...rest, framing: `box:${framing.scale},${framing.offsetX},${framing.offsetY}` };
+  const { framing, cropMode, ...rest } = settings;
+  const keyed: Record<string, string | number> = item.kind === 'video' ? rest : { ...rest, cropMode };
+  if (framing.kind === 'aligned' || (item.kind === 'image' && cropMode === 'whole')) return keyed;
+  return { ...keyed, framing: `box:${framing.scale},${framing.offsetX},${framing.offsetY}` };
 }
 
 /** Detector and alignment used to cut faces; the engine's MTCNN and `alignFace` in production. */

@@ -29,7 +29,13 @@ export async function loadClassifier(readFile: ModelFileReader, folder = 'classi
   } catch {
     return null;
   }
-  const card = JSON.parse(await readText(readFile, `${folder}/card.json`)) as ModelCard;
+  let card: ModelCard;
+  try {
+    card = JSON.parse(await readText(readFile, `${folder}/card.json`)) as ModelCard;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(`loadClassifier: ${folder}/card.json is not valid JSON (${error.message}); restore it from the training export`);
+  }
   const model = await tf.loadLayersModel(modelFileHandler(readFile, folder, modelJson));
   const outputUnits = (model.outputs[0].shape as number[])[1];
   if (outputUnits !== 1 && outputUnits !== 2) {
