@@ -93,6 +93,8 @@ export function renderLineChart(options: {
   yRange: [number, number];
   series: Series[];
   diagonal?: boolean;
+  /** Puts x ticks on whole numbers only, for epochs. */
+  wholeX?: boolean;
 }): Buffer {
   const canvas = new Canvas(CHART_SIZE.width, CHART_SIZE.height);
   const [xMin, xMax] = options.xRange;
@@ -101,13 +103,15 @@ export function renderLineChart(options: {
   const toY = (y: number): number => PLOT.bottom - ((y - yMin) / (yMax - yMin || 1)) * (PLOT.bottom - PLOT.top);
 
   const ticks = 5;
-  for (let i = 0; i <= ticks; i++) {
-    const xValue = xMin + ((xMax - xMin) * i) / ticks;
-    const yValue = yMin + ((yMax - yMin) * i) / ticks;
+  const xStep = options.wholeX === true ? Math.max(1, Math.ceil((xMax - xMin) / ticks)) : (xMax - xMin) / ticks;
+  for (let xValue = xMin; xValue <= xMax + 1e-9 && xStep > 0; xValue += xStep) {
     canvas.line(toX(xValue), PLOT.top, toX(xValue), PLOT.bottom, GRID);
-    canvas.line(PLOT.left, toY(yValue), PLOT.right, toY(yValue), GRID);
     const xText = formatTick(xValue);
     canvas.text(toX(xValue) - textWidth(xText) / 2, PLOT.bottom + 6, xText, BLACK);
+  }
+  for (let i = 0; i <= ticks; i++) {
+    const yValue = yMin + ((yMax - yMin) * i) / ticks;
+    canvas.line(PLOT.left, toY(yValue), PLOT.right, toY(yValue), GRID);
     const yText = formatTick(yValue);
     canvas.text(PLOT.left - 6 - textWidth(yText), toY(yValue) - GLYPH_HEIGHT / 2, yText, BLACK);
   }
@@ -161,7 +165,9 @@ export async function writeLossChart(filePath: string, curves: Array<{ name: str
     xLabel: 'EPOCH',
     yLabel: 'LOSS',
     xRange: [1, Math.max(2, epochs)],
-    yRange: [yMin, yMax > yMin ? yMax : yMin + 1],
+    wholeX: true,
+    // A fifth of headroom above the highest value keeps the legend in the top-right corner clear of the curves.
+    yRange: [yMin, yMax > yMin ? yMax + (yMax - yMin) / 5 : yMin + 1],
     series: curves.map(({ name, values }) => ({ name, points: values.map((value, index) => [index + 1, value] as [number, number]).filter(([, value]) => Number.isFinite(value)) })),
   });
   await writeFile(filePath, png);
