@@ -10,9 +10,14 @@ export function formatModel(card: ModelCard | null): string {
   }
   const datasets = card.datasets.map((dataset) => dataset.name).join(', ') || 'unstated data';
   const metrics = card.metrics
-    ? `; ${card.metrics.split} AUC ${card.metrics.auc.toFixed(3)}, accuracy ${(card.metrics.accuracy * 100).toFixed(1)} % on ${card.metrics.faces} faces`
+    ? `; ${card.metrics.split} AUC ${card.metrics.auc.toFixed(3)} per face${videoAucText(card.metrics)}, accuracy ${(card.metrics.accuracy * 100).toFixed(1)} % on ${card.metrics.faces} faces`
     : '; no measured metrics';
   return `Model: ${card.name} ${card.version} (${card.loss} loss, trained on ${datasets}${metrics})`;
+}
+
+function videoAucText(metrics: NonNullable<ModelCard['metrics']>): string {
+  if (metrics.videoAuc === undefined || !Number.isFinite(metrics.videoAuc)) return '';
+  return ` and ${metrics.videoAuc.toFixed(3)} per video${metrics.videos === undefined ? '' : ` (${metrics.videos} videos or images)`}`;
 }
 
 export function formatBackend(report: BackendReport): string {
