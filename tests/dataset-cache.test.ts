@@ -169,5 +169,7 @@ describe('cache key settings', () => {
     expect(cacheKeySettings({ ...box, cropMode: 'whole' }, image as never)).not.toHaveProperty('framing');
     expect(cacheKeySettings({ ...box, cropMode: 'whole' }, video as never)).toEqual(cacheKeySettings({ ...box, cropMode: 'detect' }, video as never));
     expect(cacheKeySettings({ ...box, cropMode: 'whole' }, image as never)).not.toEqual(cacheKeySettings({ ...box, cropMode: 'detect' }, image as never));
+    expect(cacheKeySettings({ ...box, everyNthFrame: 25 }, image as never)).toEqual(cacheKeySettings(box, image as never));
+    expect(cacheKeySettings({ ...box, everyNthFrame: 25 }, video as never)).not.toEqual(cacheKeySettings(box, video as never));
   });
 });

@@ -48,12 +48,12 @@ export const DEFAULT_EXTRACTION_SETTINGS: Readonly<ExtractionSettings> = Object.
 
 /**
  * Returns the cache-key fields of the settings for one item: only the settings that change its
- * faces. Aligned framing adds no field, whole-image crops ignore framing, and videos ignore the
- * image crop mode.
+ * faces. Aligned framing adds no field, whole-image crops ignore framing, videos ignore the
+ * image crop mode, and images ignore the frame sampling.
  */
 export function cacheKeySettings(settings: ExtractionSettings, item: DatasetItem): Record<string, string | number> {
-  const { framing, cropMode, ...rest } = settings;
-  const keyed: Record<string, string | number> = item.kind === 'video' ? rest : { ...rest, cropMode };
+  const { framing, cropMode, everyNthFrame, maxFramesPerVideo, ...rest } = settings;
+  const keyed: Record<string, string | number> = item.kind === 'video' ? { ...rest, everyNthFrame, maxFramesPerVideo } : { ...rest, cropMode };
   if (framing.kind === 'aligned' || (item.kind === 'image' && cropMode === 'whole')) return keyed;
   return { ...keyed, framing: `box:${framing.scale},${framing.offsetX},${framing.offsetY}` };
 }
