@@ -52,7 +52,7 @@ export function addTrainOptions(command: Command, config: { withLoss: boolean })
         .choices(['temperature', 'platt'])
         .default('temperature'),
     )
-    .option('--time-budget <minutes>', 'stop training after this many minutes: the epoch in progress ends early, is validated, and the best epoch is exported', numberBetween(0.1, 100000))
+    .option('--time-budget <minutes>', 'stop training after this many minutes (at least 0.1): the epoch in progress ends early, is validated, and the best epoch is exported', numberBetween(0.1, 100000))
     .option('--resume', 'continue from the checkpoint in the checkpoint folder when it was written with the same options and data', false)
     .addOption(new Option('--backend <name>', 'TF.js backend for training (default: tensorflow when @tensorflow/tfjs-node is installed, else wasm)').choices(['tensorflow', 'wasm', 'cpu']));
 }
