@@ -174,6 +174,13 @@ describe('train evaluate and compare', () => {
     expect(existsSync(path.join(work, 'evaluation', 'roc.png'))).toBe(true);
   });
 
+  it('evaluates in the training crop mode', () => {
+    const run = runTrain(['evaluate', '--model', path.join(work, 'model'), '--data', dataDir, '--cache-dir', path.join(work, 'cache'), '--subset', 'test', '--backend', 'wasm']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('image crop mode whole, as the model was trained');
+    expect(run.stdout).toContain('12 faces from 12 files');
+  });
+
   it('evaluates two combined datasets', () => {
     const second = path.join(work, 'second');
     writeSyntheticFaceSet(second, 4);
