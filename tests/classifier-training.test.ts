@@ -9,29 +9,10 @@ import { fitTemperature, logLossAtTemperature } from '../training/model/fit-temp
 import { SeededRandom } from '../training/seeded-random';
 import { epochOrder, trainClassifier, type FaceDataset, type TrainOptions } from '../training/train-loop';
 import { activateTrainingBackend } from '../training/training-backend';
+import { syntheticFaces } from './helpers/synthetic-faces';
 
-const FACE_BYTES = 128 * 128;
 /** Relative agreement of two golden-section fits with a grid search of the same log loss. */
 const TEMPERATURE_TOLERANCE = 0.02;
-
-/** Faces a small network separates quickly: fakes are bright, reals dark, both with noise. */
-function syntheticFaces(count: number, seed: number): FaceDataset {
-  const random = new SeededRandom(seed);
-  const images = new Uint8Array(count * FACE_BYTES);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 2;
-    const base = labels[i] === 1 ? 170 : 70;
-    for (let p = 0; p < FACE_BYTES; p++) images[i * FACE_BYTES + p] = base + random.integer(60) - 30;
-  }
-  return {
-    images,
-    labels,
-    count,
-    videoIds: Array.from({ length: count }, (_, i) => `synthetic:${seed}:${i}`),
-    methods: Array.from(labels, (label) => (label === 1 ? 'synthetic' : 'real')),
-  };
-}
 
 function baseOptions(overrides: Partial<TrainOptions>): TrainOptions {
   return {

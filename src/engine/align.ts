@@ -135,6 +135,11 @@ export function alignFace(image: RgbaImage, landmarks: Landmarks, size: number =
     );
   }
   const toImage = invertSimilarity(estimateSimilarity(landmarks, computeAlignmentTemplate(size)));
+  return warpToGrey(image, toImage, size);
+}
+
+/** Samples the `size x size` grey crop whose pixel centers `toImage` maps into the image. */
+function warpToGrey(image: RgbaImage, toImage: SimilarityTransform, size: number): GreyImage {
   const output = new Uint8Array(size * size);
   for (let row = 0; row < size; row++) {
     for (let column = 0; column < size; column++) {
@@ -170,14 +175,7 @@ export function cropFaceBox(image: RgbaImage, box: Box, framing: BoxFraming, siz
   const centerX = box.x + box.width / 2 + framing.offsetX * box.width;
   const centerY = box.y + box.height / 2 + framing.offsetY * box.width;
   const toImage: SimilarityTransform = { a: side / size, b: 0, tx: centerX - side / 2, ty: centerY - side / 2 };
-  const output = new Uint8Array(size * size);
-  for (let row = 0; row < size; row++) {
-    for (let column = 0; column < size; column++) {
-      const [x, y] = applySimilarity(toImage, [column + 0.5, row + 0.5]);
-      output[row * size + column] = sampleLuma(image, x - 0.5, y - 0.5);
-    }
-  }
-  return { width: size, height: size, data: output };
+  return warpToGrey(image, toImage, size);
 }
 
 /** Bilinear luma at pixel-index coordinates `(x, y)`, with black outside the image. */

@@ -15,18 +15,17 @@ import { ensureFaceVideo } from '../../src/demo/sample-videos';
 import { startStaticServer, type StaticServer } from '../../src/demo/static-server';
 import { NO_AUGMENTATION } from '../../training/augment';
 import { exportClassifier } from '../../training/export-classifier';
-import { SeededRandom } from '../../training/seeded-random';
 import { trainClassifier, type FaceDataset } from '../../training/train-loop';
 import { activateTrainingBackend } from '../../training/training-backend';
 import { HAS_CHROMIUM, REPO_ROOT, launchWithExtension, openPopup, type ExtensionBrowser } from './browser';
 import { buildExtension } from './build-extension';
 import { videoPage } from './pages';
 import { waitForPopup, type PopupVideo } from './popup-reader';
+import { syntheticFaces } from '../helpers/synthetic-faces';
 
 const IMPORTED_NAME = 'e2e-import-model';
 const IMPORTED_VERSION = '0.0.1';
 const IMPORTED_LABEL = `${IMPORTED_NAME} ${IMPORTED_VERSION}`;
-const FACE_BYTES = 128 * 128;
 /** One step of 16 faces, so training costs seconds on one core. */
 const TRAIN_FACES = 16;
 /** Time for the popup to show a model and a verdict, because the engine first measures its backend and loads MTCNN. */
@@ -39,25 +38,6 @@ const VERDICT_PATTERN = /(\d+)% · (no signs detected by this model|uncertain|li
 
 if (!HAS_CHROMIUM) {
   console.warn('e2e: model import skipped because /usr/bin/chromium is missing; run npm run setup to install it');
-}
-
-/** Noisy grey faces that alternate between a dark real and a bright fake, so both classes appear in every set. */
-function syntheticFaces(count: number, seed: number): FaceDataset {
-  const random = new SeededRandom(seed);
-  const images = new Uint8Array(count * FACE_BYTES);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 2;
-    const base = labels[i] === 1 ? 170 : 70;
-    for (let p = 0; p < FACE_BYTES; p++) images[i * FACE_BYTES + p] = base + random.integer(60) - 30;
-  }
-  return {
-    images,
-    labels,
-    count,
-    videoIds: Array.from({ length: count }, (_, i) => `synthetic:${seed}:${i}`),
-    methods: Array.from(labels, (label) => (label === 1 ? 'synthetic' : 'real')),
-  };
 }
 
 function importedCard(): ModelCard {
