@@ -131,7 +131,7 @@ describe('face preparation', () => {
     expect(result.summary.problems.filter((problem) => problem.message.startsWith('no face'))).toHaveLength(2);
   });
 
-  it('cuts box-framed faces from the detector box and caches them apart from aligned ones', async () => {
+  it('caches box-framed faces apart', async () => {
     const listing = await readDataset(datasetDir);
     const pipeline = fakePipeline({ findsFaces: true });
     const prepare = (framing: typeof DEFAULT_EXTRACTION_SETTINGS.framing) =>
@@ -161,7 +161,7 @@ describe('face preparation', () => {
 describe('cache key settings', () => {
   const video = { kind: 'video' as const, path: 'a.mp4' };
   const image = { kind: 'image' as const, path: 'a.jpg' };
-  it('leaves aligned framing and whole images out of the key, and names box framing', () => {
+  it('keys only face-changing settings', () => {
     const box = { ...DEFAULT_EXTRACTION_SETTINGS, framing: { kind: 'box' as const, scale: 0.9, offsetX: 0.013, offsetY: 0.042 } };
     expect(cacheKeySettings(DEFAULT_EXTRACTION_SETTINGS, video as never)).not.toHaveProperty('framing');
     expect(cacheKeySettings(box, video as never)).toMatchObject({ framing: 'box:0.9,0.013,0.042' });

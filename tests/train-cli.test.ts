@@ -63,7 +63,8 @@ describe('train fit', () => {
     expect(card.datasets).toHaveLength(1);
     expect(card.datasets[0].faces).toEqual({ train: 24, validation: 12, test: 12 });
     expect(card.calibration?.method).toBe('temperature');
-    expect(card.calibration?.method === 'temperature' && card.calibration.temperature).toBeGreaterThan(0);
+    const temperature = card.calibration?.method === 'temperature' ? card.calibration.temperature : Number.NaN;
+    expect(temperature).toBeGreaterThan(0);
     expect(card.metrics?.split).toBe('test');
     expect(card.metrics?.faces).toBe(12);
     expect(card.metrics?.auc).toBeGreaterThanOrEqual(0);
@@ -115,7 +116,8 @@ describe('train fit', () => {
     expect(run.status, run.stderr).toBe(0);
     const card = JSON.parse(readFileSync(path.join(out, 'card.json'), 'utf8')) as ModelCard;
     expect(card.calibration?.method).toBe('platt');
-    expect(card.calibration?.method === 'platt' && Number.isFinite(card.calibration.intercept)).toBe(true);
+    const intercept = card.calibration?.method === 'platt' ? card.calibration.intercept : Number.NaN;
+    expect(Number.isFinite(intercept)).toBe(true);
     expect(readFileSync(path.join(out, 'report', 'report.md'), 'utf8')).toContain('The card stores the platt calibration.');
   });
 

@@ -129,8 +129,8 @@ export async function trainClassifier(train: FaceDataset, validation: FaceDatase
     if (state) {
       if (state.fingerprint !== fingerprint) {
         const changed = state.settingHashes === undefined ? [] : Object.keys(settingHashes).filter((key) => state.settingHashes?.[key] !== settingHashes[key]);
-        const which = changed.length > 0 ? `other ${changed.join(', ')}` : 'other options or data';
-        throw new Error(`train: the checkpoint in ${options.checkpointDir} was written with ${which}; delete it, choose another --checkpoint-dir, or start without --resume`);
+        const difference = changed.length > 0 ? `other ${changed.join(', ')}` : 'other options or data';
+        throw new Error(`train: the checkpoint in ${options.checkpointDir} was written with ${difference}; delete it, choose another --checkpoint-dir, or start without --resume`);
       }
       bestWeights = await restoreCheckpoint(options.checkpointDir, state, model, optimizer);
       ({ history, bestEpoch, bestAuc } = state);

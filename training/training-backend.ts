@@ -22,7 +22,7 @@ export async function activateTrainingBackend(preferred?: TrainingBackendName): 
         await import(/* @vite-ignore */ TFJS_NODE_MODULE);
       }
       if (name === 'wasm') {
-        // TODO: WASM training uses one core, about 30 faces/s here against PyTorch's 118 on two cores, because tfjs-backend-wasm 4.22 runs single-threaded in Node; data-parallel worker threads would bring in the second core.
+        // TODO: WASM training uses one core (about 30 faces/s here, PyTorch 118 on two), because tfjs-backend-wasm 4.22 runs single-threaded in Node. Data-parallel worker threads would bring in the second core.
         registerWasmTrainingKernels();
       }
       if (await tf.setBackend(name)) {

@@ -48,15 +48,15 @@ export function assignSplits(items: SplittableItem[], fractions: SplitFractions,
   const pools = new Map<string, { fractions: number[]; groups: number[][] }>();
   for (const officialTest of [false, true]) {
     for (const members of groups) {
-      const kept = members.filter((index) => items[index].officialSplit !== 'test' && items[index].hasOfficialTestSplit === officialTest);
-      if (kept.length === 0) continue;
-      const key = `${officialTest}:${items[kept[0]].dataset ?? ''}`;
+      const poolMembers = members.filter((index) => items[index].officialSplit !== 'test' && items[index].hasOfficialTestSplit === officialTest);
+      if (poolMembers.length === 0) continue;
+      const key = `${officialTest}:${items[poolMembers[0]].dataset ?? ''}`;
       let pool = pools.get(key);
       if (pool === undefined) {
         pool = { fractions: [fractions.train, fractions.validation, officialTest ? 0 : fractions.test], groups: [] };
         pools.set(key, pool);
       }
-      pool.groups.push(kept);
+      pool.groups.push(poolMembers);
     }
   }
   for (const pool of pools.values()) {
